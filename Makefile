@@ -1,0 +1,113 @@
+# cloudflare.addressing: developer entry points. `make demo` and `make test` are the two that matter.
+# Everything runs from .venv (created on demand) and, where Ansible tooling insists on a path ending in
+# ansible_collections/cloudflare/addressing, from a staged copy of the tree under .build/.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+ROOT := $(abspath .)
+VENV := $(ROOT)/.venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+BUILD := $(ROOT)/.build
+COLLECTIONS := $(BUILD)/collections
+STAGE := $(COLLECTIONS)/ansible_collections/cloudflare/addressing
+PYBIN := $(BUILD)/pybin
+DIST := $(BUILD)/dist
+VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
+
+# Ansible finds the staged collection first, so every tool runs the code under test.
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export PATH := $(BIN):$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help venv stage demo test units simulator-tests sanity integration e2e lint docs-lint importer \
+	changelog-lint bench docs clean
+
+help:
+	@echo "make demo   onboard a prefix against the bundled Cloudflare API simulator (the main job)"
+	@echo "make test   every test: unit, simulator, sanity, integration, end-to-end, lint, docs, importer"
+	@echo "make venv   create .venv with ansible-core, the test tools and the simulator (cfsim)"
+	@echo "make bench  simulator throughput benchmark (not part of make test)"
+	@echo "make docs   build the HTML documentation site offline into docs/site"
+	@echo "make clean  remove .venv, .build and other generated files"
+
+# --- environment -------------------------------------------------------------------------------------------
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-dev.txt requirements.txt simulator/pyproject.toml
+	@python=$$(tools/find-python); echo "make venv: using $$python ($$($$python --version))"; \
+	[ -x $(PY) ] || $$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt -r requirements.txt -e simulator
+	tools/ansible-test-bootstrap $(PY)
+	touch $@
+
+# A fresh copy of the tree under .build/collections/ansible_collections/cloudflare/addressing.
+stage: venv
+	$(PY) tools/stage.py $(STAGE)
+
+# Direct links to every real Python, so ansible-test never runs a pyenv shim that exits 127.
+$(PYBIN)/.done:
+	mkdir -p $(PYBIN)
+	for py in "$${PYENV_ROOT:-$$HOME/.pyenv}"/versions/3.*/bin/python3.*; do \
+	  case "$$py" in *-config|*m) continue;; esac; \
+	  "$$py" -c 'import sys' 2>/dev/null && ln -sf "$$py" $(PYBIN)/$$(basename "$$py"); \
+	done; true
+	touch $@
+
+# --- the main job -------------------------------------------------------------------------------------------
+
+demo: stage
+	$(PY) tools/with_sim.py --validation-seconds 3 --provisioning-seconds 3 -- \
+	  ansible-playbook $(STAGE)/playbooks/demo.yml
+
+# --- tests --------------------------------------------------------------------------------------------------
+
+test: units simulator-tests sanity integration e2e lint docs-lint changelog-lint importer
+	@echo "make test: all suites passed"
+
+units: stage
+	cd $(STAGE) && $(BIN)/pytest -q -p no:cacheprovider --ansible-unit-inject-only tests/unit
+
+simulator-tests: stage
+	@if [ -d $(STAGE)/tests/simulator ]; then \
+	  cd $(STAGE) && $(BIN)/pytest -q -p no:cacheprovider -p no:pytest-ansible tests/simulator; \
+	else echo "simulator-tests: no simulator tests yet"; fi
+
+sanity: stage $(PYBIN)/.done
+	cd $(STAGE) && PATH=$(PYBIN):$$PATH $(BIN)/ansible-test sanity --venv --color no
+
+integration: stage
+	@if [ -d $(STAGE)/tests/integration/targets ] && [ -n "$$(ls $(STAGE)/tests/integration/targets)" ]; then \
+	  $(PY) tools/with_sim.py --validation-seconds 2 --provisioning-seconds 2 --advertisement-hold-seconds 1 -- \
+	    $(PY) tools/run_integration.py $(STAGE); \
+	else echo "integration: no targets yet"; fi
+
+e2e: stage
+	@if [ -d $(STAGE)/tests/e2e ]; then \
+	  cd $(STAGE) && $(BIN)/pytest -q -p no:cacheprovider -p no:pytest-ansible tests/e2e; \
+	else echo "e2e: no end-to-end tests yet"; fi
+
+lint: stage
+	cd $(STAGE) && $(BIN)/ansible-lint --profile production --offline
+
+docs-lint: stage
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(STAGE)
+
+changelog-lint: stage
+	cd $(STAGE) && $(BIN)/antsibull-changelog lint
+
+importer: stage
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	cd $(STAGE) && $(BIN)/ansible-galaxy collection build --force --output-path $(DIST)
+	$(PY) tools/check_importer.py $(DIST)/cloudflare-addressing-$(VERSION).tar.gz
+
+bench: venv
+	$(PY) tests/benchmarks/simulator_throughput.py
+
+clean:
+	rm -rf $(VENV) $(BUILD) dist collections .ansible importer_result.json tests/output

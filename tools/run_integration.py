@@ -1,0 +1,30 @@
+"""Run the ansible-test integration targets of a staged collection against a running simulator.
+
+Called by `make integration` under tools/with_sim.py, which exports the simulator's connection details.
+They reach the targets the way ansible-test intends: through tests/integration/integration_config.yml.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+
+def main():
+    stage = sys.argv[1]
+    config = {
+        "cf_base_url": os.environ["CFSIM_URL"],
+        "cf_control_url": os.environ["CFSIM_CONTROL_URL"],
+        "cf_account_id": os.environ["CFSIM_ACCOUNT_ID"],
+        "cf_api_token": os.environ["CFSIM_API_TOKEN"],
+    }
+    config_path = os.path.join(stage, "tests", "integration", "integration_config.yml")
+    with open(config_path, "w", encoding="utf-8") as handle:
+        # JSON is YAML; one key per line keeps it readable in failure output.
+        json.dump(config, handle, indent=2)
+    ansible_test = os.path.join(os.path.dirname(sys.executable), "ansible-test")
+    sys.exit(subprocess.call([ansible_test, "integration", "--local", "--color", "no"] + sys.argv[2:], cwd=stage))
+
+
+if __name__ == "__main__":
+    main()

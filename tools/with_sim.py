@@ -1,0 +1,82 @@
+"""Run a command while a bundled simulator (cfsim) serves on a free port.
+
+Usage: with_sim.py [CFSIM OPTION ...] -- COMMAND [ARG ...]
+
+cfsim is started with ``--port 0`` and the given options; its first output line names the base URL, which is
+exported to the command as CFSIM_URL (for example http://127.0.0.1:40123/client/v4), together with
+CLOUDFLARE_BASE_URL, CFSIM_CONTROL_URL, CFSIM_ACCOUNT_ID and CFSIM_API_TOKEN. The simulator is stopped with
+SIGTERM when the command ends; the exit status is the command's, or 1 when the simulator did not exit cleanly.
+The simulator's log goes to the file named by CFSIM_LOG (default .build/cfsim.log).
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+
+URL_PATTERN = re.compile(r"(http://\S+?)/client/v4")
+DEFAULT_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
+DEFAULT_API_TOKEN = "cfsim-token-0123456789abcdef0123456789ab"
+
+
+def option_value(options, name, default):
+    for index, option in enumerate(options):
+        if option == name and index + 1 < len(options):
+            return options[index + 1]
+        if option.startswith(name + "="):
+            return option.split("=", 1)[1]
+    return default
+
+
+def main():
+    argv = sys.argv[1:]
+    if "--" not in argv:
+        sys.exit(__doc__)
+    split = argv.index("--")
+    sim_options, command = argv[:split], argv[split + 1:]
+    if not command:
+        sys.exit(__doc__)
+    cfsim = shutil.which("cfsim") or os.path.join(os.path.dirname(sys.executable), "cfsim")
+    log_path = os.environ.get("CFSIM_LOG", os.path.join(".build", "cfsim.log"))
+    os.makedirs(os.path.dirname(os.path.abspath(log_path)), exist_ok=True)
+    sim = subprocess.Popen([cfsim, "--port", "0"] + sim_options, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+    first = sim.stdout.readline()
+    match = URL_PATTERN.search(first)
+    if not match:
+        sim.kill()
+        sys.exit("with_sim: cfsim did not announce its URL; it printed: %r" % first)
+    with open(log_path, "w", encoding="utf-8") as log:
+        log.write(first)
+        drain = threading.Thread(target=lambda: log.writelines(sim.stdout), daemon=True)
+        drain.start()
+        root = match.group(1)
+        env = dict(os.environ)
+        env.update(
+            CFSIM_URL=root + "/client/v4",
+            CLOUDFLARE_BASE_URL=root + "/client/v4",
+            CFSIM_CONTROL_URL=root + "/__sim",
+            CFSIM_ACCOUNT_ID=option_value(sim_options, "--account-id", DEFAULT_ACCOUNT_ID),
+            CFSIM_API_TOKEN=option_value(sim_options, "--api-token", DEFAULT_API_TOKEN),
+        )
+        try:
+            status = subprocess.call(command, env=env)
+        finally:
+            sim.send_signal(signal.SIGTERM)
+            try:
+                sim_status = sim.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                sim.kill()
+                sim_status = -1
+            drain.join(timeout=5)
+    if status == 0 and sim_status != 0:
+        print("with_sim: cfsim exited with status %s (see %s)" % (sim_status, log_path), file=sys.stderr)
+        status = 1
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
