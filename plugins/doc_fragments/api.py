@@ -1,0 +1,79 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to cloudflare.addressing
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+
+class ModuleDocFragment:
+    """Connection, credential and retry options shared by every module of the collection."""
+
+    DOCUMENTATION = r"""
+options:
+  api_token:
+    description:
+      - A Cloudflare API token, sent in the C(Authorization) header as a bearer token.
+      - "Changes need the C(IP Prefixes: Write) permission (reads need C(IP Prefixes: Read)); advertising also
+        accepts C(IP Prefixes: BGP On Demand Write)."
+      - If not set, the value of the E(CLOUDFLARE_API_TOKEN) environment variable is used.
+      - Mutually exclusive with O(api_key). One of O(api_token) and O(api_key) is required.
+    type: str
+  api_email:
+    description:
+      - Email address of the Cloudflare user whose Global API key is O(api_key).
+      - If not set, the value of the E(CLOUDFLARE_EMAIL) environment variable is used.
+      - Required together with O(api_key).
+    type: str
+  api_key:
+    description:
+      - The Global API key of the user O(api_email), sent as C(X-Auth-Key). Prefer a scoped O(api_token).
+      - If not set, the value of the E(CLOUDFLARE_API_KEY) environment variable is used.
+    type: str
+  account_id:
+    description:
+      - Identifier (32 hexadecimal characters) of the Cloudflare account that owns the prefixes.
+      - If not set, the value of the E(CLOUDFLARE_ACCOUNT_ID) environment variable is used.
+    type: str
+    required: true
+  base_url:
+    description:
+      - Base URL of the Cloudflare API.
+      - Point it at the bundled simulator (C(cfsim)) to rehearse, for example C(http://127.0.0.1:8787/client/v4).
+      - If not set, the value of the E(CLOUDFLARE_BASE_URL) environment variable is used, and if that is unset too,
+        the default.
+    type: str
+    default: https://api.cloudflare.com/client/v4
+  validate_certs:
+    description:
+      - Whether to verify the TLS certificate of O(base_url). Only disable it against a test endpoint.
+    type: bool
+    default: true
+  request_timeout:
+    description:
+      - Seconds to wait for each single HTTP request to answer.
+      - This is not the time budget of a wait for validation or provisioning; the roles own those.
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a request is retried after HTTP 429, 500, 502, 503 or 504, or a connection failure.
+      - Waits honour the C(Retry-After) header, otherwise back off exponentially with jitter.
+      - A create whose outcome is unknown (the connection dropped after the request was sent) is never repeated
+        blindly; the module reads the collection first and adopts the object if it was created.
+    type: int
+    default: 10
+  retry_max_wait:
+    description:
+      - Upper bound, in seconds, of the time one module run spends waiting between retries.
+      - When Cloudflare asks to wait longer than what is left (for example during the 15-minute advertisement
+        toggle hold), the module fails at once and says when to retry.
+    type: float
+    default: 120
+notes:
+  - The modules talk to the Cloudflare API from the host they run on, usually C(localhost).
+  - Credentials are never printed, also not with C(-vvv) or in diffs.
+requirements:
+  - requests
+seealso:
+  - name: Cloudflare API reference for IP address management
+    description: The addressing endpoints these modules call.
+    link: https://developers.cloudflare.com/api/resources/addressing/
+"""

@@ -1,0 +1,302 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to cloudflare.addressing
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What every module of the collection shares: the connection options, input checks, lookups and failures.
+
+For internal collection use only: this is not a public interface and may change without notice.
+"""
+
+import ipaddress
+import re
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+
+from ansible_collections.cloudflare.addressing.plugins.module_utils._api import (
+    DEFAULT_BASE_URL,
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    CloudflareAPIError,
+    CloudflareClient,
+    default_user_agent,
+)
+
+IDENTIFIER = re.compile(r"^[0-9a-f]{32}$")
+# Cloudflare onboards nothing smaller than a /24 (IPv4) or a /48 (IPv6); BGP prefixes share the limit.
+MAX_PREFIX_LENGTH = {4: 24, 6: 48}
+MAX_ASN = 4294967295
+# Validation states that mean a check ran and failed (Cloudflare documents this list as open-ended).
+FAILED_VALIDATION_STATES = frozenset(("invalid", "missing", "mismatch_asn"))
+VALIDATION_CHECKS = ("irr_validation_state", "rpki_validation_state", "ownership_validation_state")
+
+
+def api_argument_spec():
+    """Connection options shared by every module (documented in the cloudflare.addressing.api doc fragment)."""
+    return dict(
+        api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["CLOUDFLARE_API_TOKEN"])),
+        api_email=dict(type="str", fallback=(env_fallback, ["CLOUDFLARE_EMAIL"])),
+        api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["CLOUDFLARE_API_KEY"])),
+        account_id=dict(type="str", required=True, fallback=(env_fallback, ["CLOUDFLARE_ACCOUNT_ID"])),
+        base_url=dict(type="str", default=DEFAULT_BASE_URL, fallback=(env_fallback, ["CLOUDFLARE_BASE_URL"])),
+        validate_certs=dict(type="bool", default=True),
+        request_timeout=dict(type="float", default=30.0),
+        retries=dict(type="int", default=10),
+        retry_max_wait=dict(type="float", default=120.0),
+    )
+
+
+API_MUTUALLY_EXCLUSIVE = [("api_token", "api_key")]
+API_REQUIRED_TOGETHER = [("api_email", "api_key")]
+API_REQUIRED_ONE_OF = [("api_token", "api_key")]
+
+# Child resources (delegations, bindings, BGP prefixes) name their parent prefix by CIDR or by id.
+PARENT_PREFIX_SPEC = dict(
+    prefix_cidr=dict(type="str"),
+    prefix_id=dict(type="str"),
+)
+PARENT_MUTUALLY_EXCLUSIVE = [("prefix_cidr", "prefix_id")]
+PARENT_REQUIRED_ONE_OF = [("prefix_cidr", "prefix_id")]
+
+
+class InputError(ValueError):
+    """Bad module input, found before any API call."""
+
+
+class AddressingModule(AnsibleModule):
+    """AnsibleModule with the connection options, input checks that need no API, and a lazily built client."""
+
+    def __init__(self, argument_spec, mutually_exclusive=None, required_together=None, required_one_of=None,
+                 **kwargs):
+        spec = api_argument_spec()
+        spec.update(argument_spec)
+        super(AddressingModule, self).__init__(
+            argument_spec=spec,
+            mutually_exclusive=API_MUTUALLY_EXCLUSIVE + list(mutually_exclusive or []),
+            required_together=API_REQUIRED_TOGETHER + list(required_together or []),
+            required_one_of=API_REQUIRED_ONE_OF + list(required_one_of or []),
+            supports_check_mode=True,
+            **kwargs
+        )
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        self._client = None
+        self.input_check(check_identifier, self.params["account_id"], "account_id")
+        for option in ("request_timeout", "retry_max_wait"):
+            if self.params[option] <= 0:
+                self.fail_json(msg="%s must be a positive number of seconds, got %s." % (option, self.params[option]))
+        if self.params["retries"] < 0:
+            self.fail_json(msg="retries must be 0 or more, got %s." % self.params["retries"])
+
+    @property
+    def client(self):
+        if self._client is None:
+            params = self.params
+            self._client = CloudflareClient(
+                base_url=params["base_url"],
+                account_id=params["account_id"],
+                api_token=params["api_token"],
+                api_email=params["api_email"],
+                api_key=params["api_key"],
+                timeout=params["request_timeout"],
+                retries=params["retries"],
+                retry_max_wait=params["retry_max_wait"],
+                validate_certs=params["validate_certs"],
+                user_agent=default_user_agent(ANSIBLE_VERSION),
+            )
+        return self._client
+
+    def input_check(self, check, *args):
+        """Run an input check; bad input fails the module with the check's message and sends no request."""
+        try:
+            return check(*args)
+        except InputError as error:
+            self.fail_json(msg=str(error))
+
+    def fail_api(self, error, action, **result):
+        """Fail with a sentence a user can act on: what we tried, what Cloudflare said, what to do next."""
+        message = "Could not %s. %s" % (action, error.describe())
+        hint = next_step_hint(error, self.params["account_id"])
+        if hint:
+            message += " " + hint
+        failure = dict(result)
+        failure.update(error.as_dict())
+        self.fail_json(msg=message, **failure)
+
+    def run(self, body):
+        """Call body(); any CloudflareAPIError that escapes becomes a clear failure instead of a traceback."""
+        try:
+            body()
+        except CloudflareAPIError as error:
+            self.fail_api(error, "complete the request")
+        except (InputError, AmbiguousMatchError) as error:
+            self.fail_json(msg=str(error))
+        except Exception as error:  # pylint: disable=broad-except
+            self.fail_json(msg="Unexpected error: %s" % error, exception=traceback.format_exc())
+
+
+def next_step_hint(error, account_id):
+    """What the user can do about a failed call, keyed on the HTTP status and Cloudflare's codes."""
+    codes = set(error.codes)
+    if error.status is None:
+        return ("Check base_url, that this host can reach it, and validate_certs. Re-running is safe: "
+                "the modules read before they write.")
+    if codes & {9106, 6003, 6100, 6101, 6102, 6103, 6111}:
+        return ("The credentials are missing or malformed: set api_token (or api_email together with the Global "
+                "API key in api_key).")
+    if error.status in (401, 403):
+        return ("Cloudflare refused the credentials for account %s: check that account_id is right and that the API "
+                "token belongs to it with the 'IP Prefixes: Write' permission (reads need 'IP Prefixes: Read'; "
+                "advertising also accepts 'IP Prefixes: BGP On Demand Write'). A read-only token cannot make "
+                "changes." % account_id)
+    if error.status == 404:
+        return "The object does not exist in account %s (any more); check the ids and account_id." % account_id
+    if error.status == 429:
+        return ("Cloudflare is rate-limiting these requests. Wait and re-run, or raise retries and retry_max_wait "
+                "to wait longer inside one run.")
+    if error.status >= 500:
+        return "Cloudflare reported a server-side problem. Re-running is safe: the modules converge."
+    return None
+
+
+# --- input checks (no API calls) -------------------------------------------------------------------------------
+
+def check_identifier(value, option):
+    if value is not None and not IDENTIFIER.match(value):
+        raise InputError("%s must be a Cloudflare identifier of 32 lowercase hexadecimal characters, got %r."
+                         % (option, value))
+    return value
+
+
+def check_asn(value, option="asn"):
+    if value is not None and not 1 <= value <= MAX_ASN:
+        raise InputError("%s must be an AS number between 1 and %d, got %s." % (option, MAX_ASN, value))
+    return value
+
+
+def parse_network(value, option):
+    """The canonical network for a CIDR string; host bits, bad syntax and bare addresses are errors."""
+    text = str(value).strip()
+    if "/" not in text:
+        raise InputError("%s must be a CIDR such as 203.0.113.0/24 or 2001:db8::/48, got %r (no prefix length)."
+                         % (option, value))
+    try:
+        return ipaddress.ip_network(text, strict=True)
+    except ValueError as error:
+        try:
+            loose = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise InputError("%s is not a valid CIDR: %r (%s)." % (option, value, error))
+        raise InputError("%s %r has host bits set; the network is %s." % (option, value, loose))
+
+
+def check_onboardable(network, option):
+    """Prefixes and BGP prefixes must be at least a /24 (IPv4) or /48 (IPv6)."""
+    limit = MAX_PREFIX_LENGTH[network.version]
+    if network.prefixlen > limit:
+        raise InputError("%s %s is too small: Cloudflare accepts IPv%d prefixes up to /%d (a /%d or shorter)."
+                         % (option, network, network.version, limit, limit))
+    return network
+
+
+def check_inside(network, parent, option, parent_option="prefix_cidr"):
+    """network must lie inside (or equal) parent."""
+    if network.version != parent.version or not network.subnet_of(parent):
+        raise InputError("%s %s is not inside the prefix %s (%s)." % (option, network, parent, parent_option))
+    return network
+
+
+def same_network(a, b):
+    """True when two CIDR strings name the same network, whatever their spelling (case, IPv6 compression)."""
+    try:
+        return ipaddress.ip_network(a, strict=False) == ipaddress.ip_network(b, strict=False)
+    except (TypeError, ValueError):
+        return False
+
+
+# --- lookups ---------------------------------------------------------------------------------------------------
+
+class AmbiguousMatchError(Exception):
+    """Several objects match a natural key; the modules never pick one silently."""
+
+
+def single_match(items, predicate, what):
+    """The one item that matches, None when none does, AmbiguousMatchError when several do."""
+    matches = [item for item in items if predicate(item)]
+    if len(matches) > 1:
+        raise AmbiguousMatchError("%d %s match (ids %s); resolve the duplicates in Cloudflare before re-running."
+                                  % (len(matches), what, ", ".join(str(item.get("id")) for item in matches)))
+    return matches[0] if matches else None
+
+
+def list_prefixes(client):
+    return client.get(client.account_path("prefixes")) or []
+
+
+def find_prefix_by_cidr(client, network):
+    """The account's prefix for this CIDR, or None (one request: the list holds full objects)."""
+    return single_match(list_prefixes(client), lambda item: same_network(item.get("cidr"), str(network)),
+                        "prefixes for %s" % network)
+
+
+def get_prefix(client, prefix_id):
+    """The prefix with this id, or None when the account has no such prefix."""
+    try:
+        return client.get(client.account_path("prefixes", prefix_id))
+    except CloudflareAPIError as error:
+        if error.status == 404:
+            return None
+        raise
+
+
+def lookup_parent_prefix(module):
+    """The parent prefix named by prefix_cidr or prefix_id (one request), or None when it does not exist."""
+    if module.params.get("prefix_id"):
+        return get_prefix(module.client, module.params["prefix_id"])
+    return find_prefix_by_cidr(module.client, parse_network(module.params["prefix_cidr"], "prefix_cidr"))
+
+
+def check_parent_input(module):
+    """Input checks of prefix_cidr / prefix_id; returns the parent network when given by CIDR, else None."""
+    module.input_check(check_identifier, module.params.get("prefix_id"), "prefix_id")
+    if module.params.get("prefix_cidr"):
+        return module.input_check(lambda: check_onboardable(parse_network(module.params["prefix_cidr"], "prefix_cidr"),
+                                                            "prefix_cidr"))
+    return None
+
+
+def describe_parent(module):
+    if module.params.get("prefix_id"):
+        return "prefix id %s" % module.params["prefix_id"]
+    return "prefix %s" % module.params["prefix_cidr"]
+
+
+def list_services(client):
+    return client.get(client.account_path("services")) or []
+
+
+def find_service(services, service):
+    """The service named by id or by name (case-insensitive), or None."""
+    wanted = str(service).strip()
+    for item in services:
+        if item.get("id") == wanted.lower() or str(item.get("name", "")).lower() == wanted.lower():
+            return item
+    return None
+
+
+# --- results ---------------------------------------------------------------------------------------------------
+
+def make_diff(before, after, keys):
+    """Diff-mode before/after restricted to the fields a module manages; absent objects are empty dicts."""
+    def pick(item):
+        if not item:
+            return {}
+        return dict((key, item.get(key)) for key in keys if key in item)
+    return dict(before=pick(before), after=pick(after))
+
+
+def failed_checks(prefix):
+    """The validation checks of a prefix that ran and failed, as {field: state}."""
+    return dict((field, prefix.get(field)) for field in VALIDATION_CHECKS
+                if prefix.get(field) in FAILED_VALIDATION_STATES)

@@ -1,0 +1,55 @@
+"""Shared fixtures for unit tests: run a module's main() in-process and see whether it sent any request."""
+
+import json
+
+import pytest
+import requests
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    import contextlib
+    from unittest import mock
+
+    from ansible.module_utils import basic
+    from ansible.module_utils.common.text.converters import to_bytes
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        payload = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}))
+        with mock.patch.object(basic, "_ANSIBLE_ARGS", payload):
+            yield
+
+ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
+CONNECTION = dict(account_id=ACCOUNT_ID, api_token="unit-test-token-0000000000000000000000000",
+                  base_url="http://127.0.0.1:9/client/v4", retries=0)
+
+
+class SentRequests(list):
+    """Every HTTP request a module tried to send; the fake transport refuses them all."""
+
+
+@pytest.fixture
+def sent_requests(monkeypatch):
+    sent = SentRequests()
+
+    def refuse(self, method, url, **kwargs):  # pylint: disable=unused-argument
+        sent.append((method, url))
+        raise requests.exceptions.ConnectionError("unit tests send no requests")
+
+    monkeypatch.setattr(requests.Session, "request", refuse)
+    return sent
+
+
+@pytest.fixture
+def run_module(capsys):
+    """Run module.main() with args; return (result, failed)."""
+
+    def run(module, args):
+        with patch_module_args(dict(CONNECTION, **args)):
+            with pytest.raises(SystemExit) as exited:
+                module.main()
+        result = json.loads(capsys.readouterr().out)
+        return result, exited.value.code != 0 or bool(result.get("failed"))
+
+    return run

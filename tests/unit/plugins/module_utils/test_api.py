@@ -1,0 +1,287 @@
+"""Unit tests of the private API client: envelope, errors, retry decisions and the unknown-outcome rule."""
+
+import collections
+import pathlib
+
+import pytest
+import requests
+import yaml
+
+from ansible_collections.cloudflare.addressing.plugins.module_utils import _api
+from ansible_collections.cloudflare.addressing.plugins.module_utils._api import (
+    CloudflareAPIError,
+    CloudflareClient,
+    OutcomeUnknownError,
+    backoff_delay,
+    parse_retry_after,
+)
+
+TOKEN = "secret-token-that-must-never-leak-000000"
+ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
+ROOT = pathlib.Path(__file__).resolve().parents[4]
+
+
+def response(status, body=None, headers=None, raw=None):
+    resp = requests.models.Response()
+    resp.status_code = status
+    resp.reason = {200: "OK", 201: "Created", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
+                   409: "Conflict", 429: "Too Many Requests", 502: "Bad Gateway", 503: "Service Unavailable"}.get(
+                       status, "Status")
+    if raw is not None:
+        resp._content = raw.encode()
+    elif body is not None:
+        resp._content = requests.compat.json.dumps(body).encode()
+    else:
+        resp._content = b""
+    resp.headers.update(headers or {})
+    return resp
+
+
+def ok(result, status=200):
+    return response(status, {"success": True, "errors": [], "messages": [], "result": result})
+
+
+def failure(status, code, message, chain=None):
+    error = {"code": code, "message": message}
+    if chain:
+        error["error_chain"] = chain
+    return response(status, {"success": False, "errors": [error], "messages": [], "result": None})
+
+
+class ScriptedSession(requests.Session):
+    """A requests session that answers from a script and records what was sent."""
+
+    def __init__(self, script):
+        super().__init__()
+        self.script = list(script)
+        self.sent = []
+
+    def request(self, method, url, **kwargs):  # pylint: disable=arguments-differ
+        self.sent.append((method, url, kwargs.get("json")))
+        outcome = self.script.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+Harness = collections.namedtuple("Harness", "api session sleeps")
+
+
+def client(script, **kwargs):
+    """A client whose transport answers from script and whose sleeps are recorded instead of waited."""
+    sleeps = []
+    session = ScriptedSession(script)
+    options = dict(base_url="http://sim/client/v4", account_id=ACCOUNT, api_token=TOKEN, sleep=sleeps.append,
+                   session=session)
+    options.update(kwargs)
+    return Harness(CloudflareClient(**options), session, sleeps)
+
+
+def dropped():
+    return requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end closed "
+                                               "connection without response'))")
+
+
+def refused():
+    return requests.exceptions.ConnectionError("HTTPConnectionPool(host='sim', port=80): Max retries exceeded "
+                                               "(Caused by NewConnectionError('Connection refused'))")
+
+
+# --- envelope and errors ---------------------------------------------------------------------------------------
+
+def test_success_returns_the_result_of_the_envelope():
+    hx = client([ok([{"id": "a"}])])
+    assert hx.api.get(hx.api.account_path("prefixes")) == [{"id": "a"}]
+    assert hx.session.sent == [("GET", "http://sim/client/v4/accounts/%s/addressing/prefixes" % ACCOUNT, None)]
+
+
+def test_empty_body_is_a_successful_envelope_without_result():
+    hx = client([response(200)])
+    assert hx.api.delete("/x") is None
+
+
+def test_success_false_in_a_2xx_body_is_an_error():
+    hx = client([response(200, {"success": False, "errors": [{"code": 1001, "message": "nope"}]})])
+    with pytest.raises(CloudflareAPIError) as caught:
+        hx.api.get("/x")
+    assert caught.value.codes == [1001]
+
+
+def test_error_carries_status_request_and_every_cloudflare_code_but_never_credentials():
+    hx = client([failure(400, 6003, "Invalid request headers",
+                         [{"code": 6111, "message": "Invalid format for Authorization header"}])])
+    with pytest.raises(CloudflareAPIError) as caught:
+        hx.api.get("/accounts/%s/addressing/prefixes" % ACCOUNT)
+    error = caught.value
+    assert (error.status, error.method) == (400, "GET")
+    assert error.codes == [6003, 6111]
+    text = error.describe()
+    assert "GET /accounts/%s/addressing/prefixes" % ACCOUNT in text
+    assert "HTTP 400" in text
+    assert "6003 Invalid request headers (6111 Invalid format for Authorization header)" in text
+    assert TOKEN not in text and TOKEN not in repr(error.as_dict())
+
+
+def test_non_json_error_body_is_reported_briefly():
+    hx = client([response(400, raw="<html><body>" + "x" * 500 + "</body></html>")])
+    with pytest.raises(CloudflareAPIError) as caught:
+        hx.api.get("/x")
+    assert caught.value.status == 400
+    assert len(caught.value.describe()) < 400
+
+
+def test_client_errors_are_not_retried():
+    hx = client([failure(409, 1409, "conflict")])
+    with pytest.raises(CloudflareAPIError):
+        hx.api.post("/x", {"a": 1})
+    assert len(hx.session.sent) == 1 and hx.sleeps == []
+
+
+# --- retries ---------------------------------------------------------------------------------------------------
+
+def test_default_budget_rides_out_five_429s_honouring_retry_after():
+    storm = [failure(429, 971, "Please wait and consider throttling your request speed")] * 5
+    for item in storm:
+        item.headers["Retry-After"] = "1"
+    hx = client(storm + [ok({"id": "p"})])
+    assert hx.api.get("/x") == {"id": "p"}
+    assert hx.sleeps == [1.0] * 5
+    assert len(hx.session.sent) == 6
+
+
+def test_429_without_retry_after_backs_off_with_growing_jittered_delays():
+    hx = client([failure(429, 971, "slow down")] * 3 + [ok({})])
+    hx.api.get("/x")
+    assert len(hx.sleeps) == 3
+    for attempt, delay in enumerate(hx.sleeps):
+        step = min(_api.BACKOFF_CAP_SECONDS, _api.BACKOFF_BASE_SECONDS * 2 ** attempt)
+        assert step / 2 <= delay <= step
+
+
+def test_retry_count_is_bounded():
+    hx = client([failure(503, 1500, "unavailable")] * 4, retries=3)
+    with pytest.raises(CloudflareAPIError) as caught:
+        hx.api.get("/x")
+    assert len(hx.session.sent) == 4
+    assert "gave up after 3 retries" in caught.value.describe()
+
+
+def test_retry_after_beyond_the_remaining_budget_fails_at_once_and_says_so():
+    hold = failure(429, 1429, "advertisement changed less than 15 minutes ago")
+    hold.headers["Retry-After"] = "900"
+    hx = client([hold], retry_max_wait=120)
+    with pytest.raises(CloudflareAPIError) as caught:
+        hx.api.patch("/x", {"on_demand": {"advertised": True}})
+    assert hx.sleeps == [] and len(hx.session.sent) == 1
+    assert "900 s" in caught.value.describe() and "retry_max_wait" in caught.value.describe()
+
+
+def test_total_wait_is_bounded():
+    storm = [failure(429, 971, "slow down") for attempt in range(10)]
+    for item in storm:
+        item.headers["Retry-After"] = "30"
+    hx = client(storm, retry_max_wait=100)
+    with pytest.raises(CloudflareAPIError):
+        hx.api.get("/x")
+    assert sum(hx.sleeps) <= 100
+
+
+def test_reads_are_retried_after_a_dropped_connection():
+    hx = client([dropped(), ok([])])
+    assert hx.api.get("/x") == []
+    assert len(hx.session.sent) == 2 and len(hx.sleeps) == 1
+
+
+def test_connection_failure_names_the_endpoint_and_no_secret():
+    hx = client([refused()], retries=0)
+    with pytest.raises(CloudflareAPIError) as caught:
+        hx.api.get("/x")
+    assert "http://sim/client/v4" in caught.value.describe()
+    assert caught.value.status is None and TOKEN not in caught.value.describe()
+
+
+# --- the unknown-outcome rule ----------------------------------------------------------------------------------
+
+def test_a_post_whose_connection_dropped_is_not_repeated_by_the_transport():
+    hx = client([dropped()])
+    with pytest.raises(OutcomeUnknownError):
+        hx.api.post("/x", {"cidr": "203.0.113.0/24"})
+    assert len(hx.session.sent) == 1
+
+
+def test_a_post_that_never_left_is_retried():
+    hx = client([refused(), ok({"id": "new"}, 201)])
+    assert hx.api.post("/x", {"a": 1}) == {"id": "new"}
+    assert [call[0] for call in hx.session.sent] == ["POST", "POST"]
+
+
+def test_a_post_answered_with_429_is_retried_because_it_was_not_applied():
+    limited = failure(429, 971, "slow down")
+    limited.headers["Retry-After"] = "1"
+    hx = client([limited, ok({"id": "new"}, 201)])
+    assert hx.api.post("/x", {}) == {"id": "new"}
+    assert len(hx.session.sent) == 2
+
+
+def test_create_adopts_the_object_when_the_dropped_post_had_created_it():
+    hx = client([dropped()])
+    created = {"id": "adopted"}
+    lookups = []
+
+    def find_existing():
+        lookups.append(True)
+        return created
+
+    assert hx.api.create_resource("/prefixes", {"cidr": "203.0.113.0/24"}, find_existing) is created
+    assert [call[0] for call in hx.session.sent] == ["POST"]
+    assert lookups == [True]
+
+
+@pytest.mark.parametrize("first", [dropped, lambda: failure(502, 1502, "bad gateway")])
+def test_create_posts_again_only_when_the_read_shows_nothing_was_created(first):
+    hx = client([first(), ok({"id": "new"}, 201)])
+    assert hx.api.create_resource("/prefixes", {"cidr": "203.0.113.0/24"}, lambda: None) == {"id": "new"}
+    assert [call[0] for call in hx.session.sent] == ["POST", "POST"]
+
+
+def test_create_gives_up_after_the_retry_budget():
+    hx = client([dropped()] * 3, retries=2)
+    with pytest.raises(OutcomeUnknownError):
+        hx.api.create_resource("/prefixes", {}, lambda: None)
+    assert len(hx.session.sent) == 3
+
+
+# --- helpers and headers ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,expected", [("1", 1.0), ("2.5", 2.5), (None, None), ("soon", None)])
+def test_parse_retry_after_seconds(value, expected):
+    assert parse_retry_after(value) == expected
+
+
+def test_parse_retry_after_http_date():
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412480.0) == pytest.approx(30.0)
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412500.0) == 0.0
+
+
+def test_backoff_is_capped():
+    assert backoff_delay(50, rng=lambda: 1.0) == _api.BACKOFF_CAP_SECONDS
+    assert backoff_delay(0, rng=lambda: 0.0) == _api.BACKOFF_BASE_SECONDS / 2
+
+
+def test_token_is_sent_as_bearer_and_user_agent_names_the_collection():
+    hx = client([])
+    assert hx.api.session.headers["Authorization"] == "Bearer " + TOKEN
+    assert "X-Auth-Key" not in hx.api.session.headers
+    assert hx.api.session.headers["User-Agent"].startswith("cloudflare.addressing/" + _api.COLLECTION_VERSION)
+
+
+def test_email_and_key_are_sent_as_x_auth_headers():
+    hx = client([], api_token=None, api_email="ops@example.com", api_key="k" * 37)
+    assert hx.api.session.headers["X-Auth-Email"] == "ops@example.com"
+    assert hx.api.session.headers["X-Auth-Key"] == "k" * 37
+    assert "Authorization" not in hx.api.session.headers
+
+
+def test_collection_version_matches_galaxy_yml():
+    galaxy = yaml.safe_load((ROOT / "galaxy.yml").read_text(encoding="utf-8"))
+    assert _api.COLLECTION_VERSION == galaxy["version"]
