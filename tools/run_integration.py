@@ -17,6 +17,9 @@ def main():
         "cf_control_url": os.environ["CFSIM_CONTROL_URL"],
         "cf_account_id": os.environ["CFSIM_ACCOUNT_ID"],
         "cf_api_token": os.environ["CFSIM_API_TOKEN"],
+        "cf_read_only_token": os.environ["CFSIM_READ_ONLY_TOKEN"],
+        "cf_api_email": os.environ["CFSIM_API_EMAIL"],
+        "cf_api_key": os.environ["CFSIM_API_KEY"],
     }
     config_path = os.path.join(stage, "tests", "integration", "integration_config.yml")
     with open(config_path, "w", encoding="utf-8") as handle:

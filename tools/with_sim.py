@@ -4,7 +4,8 @@ Usage: with_sim.py [CFSIM OPTION ...] -- COMMAND [ARG ...]
 
 cfsim is started with ``--port 0`` and the given options; its first output line names the base URL, which is
 exported to the command as CFSIM_URL (for example http://127.0.0.1:40123/client/v4), together with
-CLOUDFLARE_BASE_URL, CFSIM_CONTROL_URL, CFSIM_ACCOUNT_ID and CFSIM_API_TOKEN. The simulator is stopped with
+CLOUDFLARE_BASE_URL, CFSIM_CONTROL_URL, CFSIM_ACCOUNT_ID and the simulator's credentials (CFSIM_API_TOKEN,
+CFSIM_READ_ONLY_TOKEN, CFSIM_API_EMAIL, CFSIM_API_KEY). The simulator is stopped with
 SIGTERM when the command ends; the exit status is the command's, or 1 when the simulator did not exit cleanly.
 The simulator's log goes to the file named by CFSIM_LOG (default .build/cfsim.log).
 """
@@ -20,6 +21,9 @@ import threading
 URL_PATTERN = re.compile(r"(http://\S+?)/client/v4")
 DEFAULT_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
 DEFAULT_API_TOKEN = "cfsim-token-0123456789abcdef0123456789ab"
+DEFAULT_READ_ONLY_TOKEN = "cfsim-ro-token-0123456789abcdef012345678"
+DEFAULT_EMAIL = "admin@example.com"
+DEFAULT_API_KEY = "cfsim0key0123456789abcdef0123456789abc"
 
 
 def option_value(options, name, default):
@@ -61,6 +65,9 @@ def main():
             CFSIM_CONTROL_URL=root + "/__sim",
             CFSIM_ACCOUNT_ID=option_value(sim_options, "--account-id", DEFAULT_ACCOUNT_ID),
             CFSIM_API_TOKEN=option_value(sim_options, "--api-token", DEFAULT_API_TOKEN),
+            CFSIM_READ_ONLY_TOKEN=option_value(sim_options, "--read-only-token", DEFAULT_READ_ONLY_TOKEN),
+            CFSIM_API_EMAIL=option_value(sim_options, "--api-email", DEFAULT_EMAIL),
+            CFSIM_API_KEY=option_value(sim_options, "--api-key", DEFAULT_API_KEY),
         )
         try:
             status = subprocess.call(command, env=env)
