@@ -300,3 +300,34 @@ def failed_checks(prefix):
     """The validation checks of a prefix that ran and failed, as {field: state}."""
     return dict((field, prefix.get(field)) for field in VALIDATION_CHECKS
                 if prefix.get(field) in FAILED_VALIDATION_STATES)
+
+
+# --- child resources (delegations, bindings, BGP prefixes) ------------------------------------------------------
+
+def check_child_input(module, option="cidr", onboardable=False):
+    """Checks of a child resource's CIDR that need no API: syntax, size, and inside prefix_cidr when given.
+
+    Returns (parent_network or None, network or None); fails the module on bad input.
+    """
+    parent_network = check_parent_input(module)
+    network = None
+    if module.params.get(option):
+        network = module.input_check(parse_network, module.params[option], option)
+        if onboardable:
+            module.input_check(check_onboardable, network, option)
+        if parent_network is not None:
+            module.input_check(check_inside, network, parent_network, option)
+    return parent_network, network
+
+
+def child_network(parent, network, option="cidr"):
+    """The child's CIDR once the parent is known: the whole prefix when unset, and always inside it."""
+    parent_network = ipaddress.ip_network(parent["cidr"], strict=False)
+    if network is None:
+        return parent_network
+    return check_inside(network, parent_network, option, "prefix id %s" % parent.get("id"))
+
+
+def fail_missing_parent(module):
+    module.fail_json(msg="The %s does not exist in account %s. Add it with cloudflare.addressing.byoip_prefix "
+                         "first." % (describe_parent(module), module.params["account_id"]))
