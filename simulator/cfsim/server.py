@@ -12,6 +12,8 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The default backlog of 5 makes a burst of new connections wait for a 1 s SYN retransmit.
+    request_queue_size = 128
 
     def __init__(self, host, port, app):
         if ":" in host:
