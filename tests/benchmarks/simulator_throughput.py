@@ -54,7 +54,7 @@ def measure(sim, size, parallel):
     http = session(sim)
     rounds = max(3, min(50, 20000 // size))
     started = time.perf_counter()
-    for _ in range(rounds):
+    for _round in range(rounds):
         body = http.get(url, timeout=120).json()
         if len(body["result"]) != size:
             raise RuntimeError("list returned %d of %d prefixes" % (len(body["result"]), size))
@@ -71,7 +71,7 @@ def main():
                                                 % PARALLEL, "list latency ms", "prefixes listed/s"))
         for size in SIZES:
             serial, list_seconds = measure(sim, size, 1)
-            parallel, _ = measure(sim, size, PARALLEL)
+            parallel = measure(sim, size, PARALLEL)[0]
             print("%10d  %22.0f  %22.0f  %16.1f  %18.0f" % (size, serial, parallel, list_seconds * 1000,
                                                             size / list_seconds))
             sys.stdout.flush()

@@ -43,8 +43,8 @@ def test_every_scheme_works_and_is_logged(raw, sim):
 
 @pytest.mark.parametrize("headers, status, error", [
     ({}, 400, {"code": 9106, "message": "Missing X-Auth-Key, X-Auth-Email or Authorization headers"}),
-    ({"Authorization": ""}, 400, {"code": 9106,
-                                     "message": "Missing X-Auth-Key, X-Auth-Email or Authorization headers"}),
+    ({"Authorization": ""}, 400, {"code": 9106, "message": "Missing X-Auth-Key, X-Auth-Email or Authorization "
+                                                           "headers"}),
     ({"Authorization": "Basic dXNlcjpwYXNz"}, 400, {"code": 6003, "message": "Invalid request headers",
                                                     "error_chain": [{"code": 6111, "message":
                                                                      "Invalid format for Authorization header"}]}),
@@ -114,7 +114,7 @@ def test_malformed_json(api):
 
 def test_rate_limit_per_credential(api, raw, sim):
     sim.control("PATCH", "/config", {"rate_limit": {"requests": 3, "seconds": 60}})
-    remaining = [api.call("GET", "/prefixes").headers["x-ratelimit-remaining"] for _ in range(3)]
+    remaining = [api.call("GET", "/prefixes").headers["x-ratelimit-remaining"] for _call in range(3)]
     assert remaining == ["2", "1", "0"]
     limited = api.call("GET", "/prefixes")
     assert failure(limited, 429) == [{"code": 971, "message": "Please wait and consider throttling your request speed"}]
@@ -143,7 +143,7 @@ def test_keep_alive_connection_is_reused(sim):
     connection = http.client.HTTPConnection(split.hostname, split.port, timeout=10)
     path = "%s/accounts/%s/addressing/services" % (split.path, sim.account_id)
     sockets = []
-    for _ in range(3):
+    for _call in range(3):
         connection.request("GET", path, headers={"Authorization": "Bearer %s" % sim.api_token})
         response = connection.getresponse()
         assert response.status == 200 and response.will_close is False

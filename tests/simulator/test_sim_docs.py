@@ -14,4 +14,3 @@ def test_error_table_matches_the_code():
     documented = {int(code) for code in re.findall(r"^\| (\d+) \|", table, re.M)}
     defined = {value for name, value in vars(errors).items() if name.isupper() and isinstance(value, int)}
     assert documented == defined
-
