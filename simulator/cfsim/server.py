@@ -50,6 +50,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_DELETE(self):
         self._serve()
 
+    def do_OPTIONS(self):
+        self._serve()
+
+    def do_HEAD(self):
+        self._serve(head=True)
+
     def version_string(self):
         return self.server_version
 
@@ -75,7 +81,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise BodyTooLarge()
         return self.rfile.read(length) if length > 0 else b""
 
-    def _serve(self):
+    def _serve(self, head=False):
         try:
             body = self._read_body()
         except (BodyTooLarge, ValueError):
@@ -94,9 +100,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        self._send(response.status, response.body, response.content_type, response.headers)
+        self._send(response.status, response.body, response.content_type, response.headers, head)
 
-    def _send(self, status, body, content_type, headers):
+    def _send(self, status, body, content_type, headers, head=False):
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -104,6 +110,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            if not head:
+                self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True

@@ -101,6 +101,13 @@ def test_routing_errors(api, sim):
         "code"] == 7003
 
 
+def test_other_methods_get_json_404s(api):
+    assert failure(api.call("OPTIONS", "/prefixes"), 404)[0]["code"] == 7003
+    head = api.call("HEAD", "/prefixes")
+    assert head.status_code == 404 and head.content == b"" and int(head.headers["Content-Length"]) > 0
+    assert api.call("GET", "/services").status_code == 200, "the connection still works after HEAD"
+
+
 def test_routing_comes_before_authentication(raw):
     assert failure(raw.call("GET", "/nothing-here"), 404)[0]["code"] == 7003
 
