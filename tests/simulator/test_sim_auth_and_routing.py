@@ -2,6 +2,8 @@
 
 import email.utils
 import http.client
+import json
+import socket
 import urllib.parse
 
 import pytest
@@ -117,6 +119,36 @@ def test_malformed_json(api):
                      400)
     assert errors == [{"code": 6007, "message": "Malformed JSON in request body"}]
     assert failure(api.call("PATCH", "/prefixes/%s" % ("a" * 32), data=b"\xff\xfe"), 400)[0]["code"] == 6007
+
+
+def raw_exchange(sim, request_bytes):
+    split = urllib.parse.urlsplit(sim.base_url)
+    with socket.create_connection((split.hostname, split.port), timeout=10) as connection:
+        connection.sendall(request_bytes)
+        received = b""
+        while True:
+            chunk = connection.recv(65536)
+            if not chunk:
+                return received
+            received += chunk
+
+
+def test_oversized_body_is_refused_and_the_connection_closed(sim):
+    head = ("POST /client/v4/accounts/%s/addressing/prefixes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+            "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % (sim.account_id, sim.api_token,
+                                                                               17 * 1024 * 1024))
+    answer = raw_exchange(sim, head.encode() + b"{")
+    assert answer.startswith(b"HTTP/1.1 413 ") and b"Connection: close" in answer
+    assert b'"code":1116' in answer
+
+
+def test_chunked_request_bodies_are_read(sim):
+    body = json.dumps({"cidr": "192.0.2.0/24", "asn": 13335}).encode()
+    request = ("POST /client/v4/accounts/%s/addressing/prefixes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+               "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" % (sim.account_id, sim.api_token))
+    chunks = b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (10, body[:10], len(body) - 10, body[10:])
+    answer = raw_exchange(sim, request.encode() + chunks)
+    assert answer.startswith(b"HTTP/1.1 201 ") and b'"cidr":"192.0.2.0/24"' in answer
 
 
 def test_rate_limit_per_credential(api, raw, sim):
