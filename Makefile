@@ -22,6 +22,8 @@ VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Reference material beside the repository (absent on CI: the tests that need it skip and say why).
+export CFSIM_REFERENCE_DIR := $(abspath $(ROOT)/../shared/reference)
 
 .PHONY: help venv stage demo test units simulator-tests sanity integration e2e lint docs-lint importer \
 	changelog-lint bench docs clean
