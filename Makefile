@@ -85,7 +85,7 @@ sanity: stage $(PYBIN)/.done
 
 integration: stage
 	@if [ -d $(STAGE)/tests/integration/targets ] && [ -n "$$(ls $(STAGE)/tests/integration/targets)" ]; then \
-	  $(PY) tools/with_sim.py --validation-seconds 2 --provisioning-seconds 2 --advertisement-hold-seconds 1 -- \
+	  $(PY) tools/with_sim.py --validation-seconds 3600 --provisioning-seconds 3600 --advertisement-hold-seconds 1 -- \
 	    $(PY) tools/run_integration.py $(STAGE); \
 	else echo "integration: no targets yet"; fi
 
