@@ -71,7 +71,7 @@ options:
       - Removing a binding also takes four to six hours to propagate, with a likely disruption of the services
         for its IP addresses.
       - The default (whole-prefix) binding can only be removed after all more specific bindings of the prefix are
-        removed. Cloudflare also refuses to remove it while the prefix is advertised.
+        removed; the module checks this before sending the delete.
     type: str
     choices: [present, absent]
     default: present
