@@ -194,7 +194,7 @@ def ensure_present(module, parent, network):
     body = dict(cidr=str(network), delegated_account_id=account)
     try:
         created = client.create_resource(delegations_path(client, parent), body,
-                                          lambda: find_delegation(client, parent, network, account))
+                                         lambda: find_delegation(client, parent, network, account))
     except CloudflareAPIError as error:
         module.fail_api(error, "delegate %s to account %s" % (network, account))
         raise  # not reached: fail_api exits

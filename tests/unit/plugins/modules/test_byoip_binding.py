@@ -10,7 +10,8 @@ from ansible_collections.cloudflare.addressing.plugins.modules import byoip_bind
 SERVICES = [{"id": "a27bad1df961240cf0ad7125b68d1cb0", "name": "Magic Transit"},
             {"id": "5f1c8183909793e08987250f7174a868", "name": "CDN"},
             {"id": "da179b4ab40d8d4f706092f587bc06b9", "name": "Spectrum"}]
-CDN, SPECTRUM = SERVICES[1], SERVICES[2]
+CDN = SERVICES[1]
+SPECTRUM = SERVICES[2]
 WHOLE = ipaddress.ip_network("203.0.113.0/24")
 PARENT = {"id": "f" * 32, "cidr": "203.0.113.0/24", "approved": "V"}
 
