@@ -74,7 +74,9 @@ class Control:
         return 200, self.app.config.describe()
 
     def patch_config(self, _rest, _query, body):
-        return 200, _ok(self.app.config.update, _object(body))
+        with self.app.store.lock:
+            self.app.store.settle()
+            return 200, _ok(self.app.config.update, _object(body))
 
     def get_validation_outcomes(self, _rest, _query, _body):
         return 200, {"default": self.app.config.validation_outcome, "cidrs": self.app.store.list_outcomes()}
@@ -96,7 +98,9 @@ class Control:
         if cidr is None:
             if not isinstance(outcome, str):
                 raise ControlError(400, "the default outcome (no cidr) must be one of %s" % ", ".join(OUTCOMES))
-            self.app.config.update({"validation_outcome": outcome})
+            with self.app.store.lock:
+                self.app.store.settle()
+                self.app.config.update({"validation_outcome": outcome})
         else:
             self.app.store.set_outcome(cidr, outcome)
         return 200, {"cidr": cidr, "outcome": outcome}

@@ -28,6 +28,8 @@ class BodyTooLarge(Exception):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; without TCP_NODELAY a keep-alive client waits ~40 ms for each.
+    disable_nagle_algorithm = True
     server_version = "cfsim"
     sys_version = ""
 

@@ -697,11 +697,19 @@ class Store:
             record["modified_at"] = self.clock.now()
             self._changed()
 
-    # --- control API operations --------------------------------------------------------------------------------
+    # --- control API operations ------------------------------------------------------------------------------
+
+    def settle(self):
+        """Resolve every check that is already due, so a change of outcome or timing only affects later ones."""
+        with self.lock:
+            now = self.clock.now()
+            for record in self.prefixes.values():
+                self._resolve(record, now)
 
     def set_outcome(self, cidr, outcome):
         """outcome: an OUTCOMES name, a dict of per-check states, or None to remove the per-CIDR override."""
         with self.lock:
+            self.settle()
             if outcome is None:
                 self.outcomes.pop(cidr, None)
             else:
