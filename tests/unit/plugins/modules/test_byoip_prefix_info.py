@@ -30,8 +30,8 @@ def test_cidr_filter_matches_any_spelling_of_the_network():
 
 
 def test_included_collections_are_unique_and_in_a_stable_order():
-    assert byoip_prefix_info.included(["bgp_prefixes", "delegations", "bgp_prefixes"]) == ["delegations",
-                                                                                            "bgp_prefixes"]
+    names = byoip_prefix_info.included(["bgp_prefixes", "delegations", "bgp_prefixes"])
+    assert names == ["delegations", "bgp_prefixes"]
     assert byoip_prefix_info.included([]) == []
 
 
