@@ -4,6 +4,7 @@ import json
 import signal
 import socket
 import subprocess
+import time
 
 import pytest
 
@@ -106,6 +107,27 @@ def test_state_survives_a_restart(tmp_path):
         again.advance(30)
         assert api.ok("GET", "/prefixes/%s" % pending["id"])["approved"] == "V"
         assert binding["id"] in [b["id"] for b in api.ok("GET", "/prefixes/%s/bindings" % prefix["id"])]
+    finally:
+        api.session.close()
+        assert again.stop() == 0
+
+
+def test_state_is_saved_soon_after_a_change_not_only_at_exit(tmp_path):
+    state = tmp_path / "state.json"
+    sim = start_cfsim("--state-file", str(state), "--quiet")
+    api = Api(sim)
+    prefix = api.prefix("192.0.2.0/24")
+    api.session.close()
+    deadline = time.monotonic() + 20
+    while "192.0.2.0/24" not in (state.read_text() if state.exists() else ""):
+        assert time.monotonic() < deadline, "the state file never received the new prefix"
+        time.sleep(0.05)
+    sim.process.kill()  # no chance to save at exit
+    sim.stop()
+    again = start_cfsim("--state-file", str(state), "--quiet")
+    api = Api(again)
+    try:
+        assert api.ok("GET", "/prefixes/%s" % prefix["id"])["cidr"] == "192.0.2.0/24"
     finally:
         api.session.close()
         assert again.stop() == 0
