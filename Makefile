@@ -61,9 +61,10 @@ $(PYBIN)/.done:
 
 # --- the main job -------------------------------------------------------------------------------------------
 
+# A guided tour: the simulator with 5-second timings, then the onboard and status playbooks (tools/demo.py).
 demo: stage
-	$(PY) tools/with_sim.py --validation-seconds 3 --provisioning-seconds 3 -- \
-	  ansible-playbook $(STAGE)/playbooks/demo.yml
+	@CFSIM_LOG=$(BUILD)/demo-cfsim.log $(PY) tools/with_sim.py --quiet --validation-seconds 5 \
+	  --provisioning-seconds 5 --advertisement-hold-seconds 5 -- $(PY) tools/demo.py $(STAGE)
 
 # --- tests --------------------------------------------------------------------------------------------------
 
