@@ -54,8 +54,8 @@ def test_a_dry_run_shows_the_plan_and_sends_no_write(sim, module_runner, vars_fi
     assert report[PENDING]["changed"] == ["would delete the prefix"]
 
 
-def test_offboarding_withdraws_and_deletes_in_order_and_a_re_run_changes_nothing(sim, module_runner,
-                                                                                  vars_file_content):
+def test_offboarding_withdraws_and_deletes_in_order_and_a_re_run_changes_nothing(
+        sim, module_runner, vars_file_content):
     mark = sim.mark()
     run = module_runner.run("offboard", dict(vars_file_content, byoip_offboard_confirm=True))
     assert run.returncode == 0, run.output

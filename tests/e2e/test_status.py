@@ -29,8 +29,8 @@ def test_the_report_covers_every_prefix_with_bindings_and_advertisement(sim, mod
     assert set(report) == {EDGE, PENDING}
     assert report[EDGE]["state"] == "advertised"
     assert report[EDGE]["validation"] == dict(irr="valid", rpki="valid", ownership="valid")
-    assert ("203.0.113.16/29", "CDN", "active") in [(b["cidr"], b["service"], b["state"])
-                                                     for b in report[EDGE]["bindings"]]
+    bindings = [(binding["cidr"], binding["service"], binding["state"]) for binding in report[EDGE]["bindings"]]
+    assert ("203.0.113.16/29", "CDN", "active") in bindings
     assert report[EDGE]["bgp_prefixes"][0]["advertised"] is True
     assert report[PENDING]["state"] == "validation failed"
     assert report[PENDING]["validation"]["rpki"] == "invalid"
