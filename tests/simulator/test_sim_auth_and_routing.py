@@ -135,8 +135,8 @@ def raw_exchange(sim, request_bytes):
 
 def test_oversized_body_is_refused_and_the_connection_closed(sim):
     head = ("POST /client/v4/accounts/%s/addressing/prefixes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-            "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % (sim.account_id, sim.api_token,
-                                                                               17 * 1024 * 1024))
+            "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n")
+    head %= (sim.account_id, sim.api_token, 17 * 1024 * 1024)
     answer = raw_exchange(sim, head.encode() + b"{")
     assert answer.startswith(b"HTTP/1.1 413 ") and b"Connection: close" in answer
     assert b'"code":1116' in answer
