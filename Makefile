@@ -90,9 +90,10 @@ integration: stage
 	    $(PY) tools/run_integration.py $(STAGE); \
 	else echo "integration: no targets yet"; fi
 
+# Real ansible-playbook runs against one cfsim per test file; the runs mostly wait, so two files run at a time.
 e2e: stage
 	@if [ -d $(STAGE)/tests/e2e ]; then \
-	  cd $(STAGE) && $(BIN)/pytest -q -p no:cacheprovider -p no:pytest-ansible tests/e2e; \
+	  cd $(STAGE) && $(BIN)/pytest -q -p no:cacheprovider -p no:pytest-ansible -n 2 --dist loadfile tests/e2e; \
 	else echo "e2e: no end-to-end tests yet"; fi
 
 lint: stage
