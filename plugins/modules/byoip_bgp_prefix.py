@@ -409,7 +409,12 @@ def ensure_absent(module, parent, network):
     if existing is None:
         return False, None
     if on_demand(existing).get("advertised"):
-        module.fail_json(msg=advertised_delete_message(existing), bgp_prefix=existing)
+        if not module.check_mode:
+            module.fail_json(msg=advertised_delete_message(existing), bgp_prefix=existing)
+        # In a dry run an earlier task (a withdrawal) may have been predicted but not done.
+        module.warn("BGP prefix %s is advertised, and Cloudflare deletes only withdrawn BGP prefixes. This dry run "
+                    "predicts the deletion anyway; a real run fails unless an earlier task withdraws it."
+                    % existing.get("cidr"))
     if not module.check_mode:
         try:
             client.delete(bgp_prefixes_path(client, parent["id"], existing["id"]))

@@ -418,9 +418,13 @@ def ensure_absent(module, parent, network, parent_network, wanted):
         return False, existing, existing
     others = more_specific_bindings(bindings, parent_network)
     if is_default(existing, parent_network) and others:
-        raise InputError("%s is the default binding of the prefix, and Cloudflare deletes it only when the prefix "
-                         "has no more specific bindings. Delete these first: %s. Nothing was changed."
-                         % (existing.get("cidr"), describe_bindings(others)))
+        sentence = ("%s is the default binding of the prefix, and Cloudflare deletes it only when the prefix has no "
+                    "more specific bindings. Delete these first: %s." % (existing.get("cidr"), describe_bindings(others)))
+        if not module.check_mode:
+            raise InputError(sentence + " Nothing was changed.")
+        # In a dry run an earlier task may have been predicted to delete them.
+        module.warn(sentence + " This dry run predicts the deletion anyway; a real run fails unless an earlier task "
+                    "deletes them.")
     if not module.check_mode:
         delete_binding(module, parent, existing)
     return True, existing, None
