@@ -1,0 +1,107 @@
+"""HTTP/1.1 with keep-alive on a threading server; bytes in and out, decisions delegated to App."""
+
+import http.server
+import socket
+
+from . import errors
+from .app import Request
+
+MAX_BODY_BYTES = 16 * 1024 * 1024
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, host, port, app):
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        super().__init__((host, port), Handler)
+        self.app = app
+        shown = "[%s]" % host if ":" in host else host
+        self.root_url = "http://%s:%d" % (shown, self.server_address[1])
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; without TCP_NODELAY a keep-alive client waits ~40 ms for each.
+    disable_nagle_algorithm = True
+    server_version = "cfsim"
+    sys_version = ""
+
+    def do_GET(self):
+        self._serve()
+
+    def do_POST(self):
+        self._serve()
+
+    def do_PUT(self):
+        self._serve()
+
+    def do_PATCH(self):
+        self._serve()
+
+    def do_DELETE(self):
+        self._serve()
+
+    def version_string(self):
+        return self.server_version
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """The app writes its own access log; keep BaseHTTPRequestHandler quiet on stderr."""
+
+    def _read_body(self):
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks, total = [], 0
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                total += size
+                if total > MAX_BODY_BYTES:
+                    raise BodyTooLarge()
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            raise BodyTooLarge()
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _serve(self):
+        try:
+            body = self._read_body()
+        except (BodyTooLarge, ValueError):
+            # The rest of the body is unread, so this connection cannot carry another request.
+            self.close_connection = True
+            error = errors.ApiError(413, errors.BODY_TOO_LARGE, "Request body is too large or unreadable")
+            self._send(413, errors.dumps(error.envelope()), "application/json", {"Connection": "close"})
+            return
+        request = Request(self.command, self.path, self.headers, body, self.client_address[0])
+        response = self.server.app.handle(request)
+        if response.drop:
+            # The work is done; the client never hears about it (as when a connection breaks mid-answer).
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        self._send(response.status, response.body, response.content_type, response.headers)
+
+    def _send(self, status, body, content_type, headers):
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
