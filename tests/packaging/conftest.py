@@ -5,6 +5,7 @@ site, ansible-builder and a built tarball. They run on the staged copy (make pac
 ansible_collections/cloudflare/addressing.
 """
 
+import functools
 import json
 import os
 import pathlib
@@ -63,6 +64,11 @@ def filter_names():
 
 def ansible_doc_json(plugin_type, names):
     """ansible-doc --json for several plugins of one type at once: {fqcn: doc}."""
+    return _ansible_doc_json(plugin_type, tuple(names))
+
+
+@functools.lru_cache(maxsize=None)
+def _ansible_doc_json(plugin_type, names):
     proc = run_tool("ansible-doc", "-t", plugin_type, "--json", *["%s.%s" % (FQCN, name) for name in names])
     return json.loads(proc.stdout)
 
