@@ -347,3 +347,22 @@ def child_network(parent, network, option="cidr"):
 def fail_missing_parent(module):
     module.fail_json(msg="The %s does not exist in account %s. Add it with cloudflare.addressing.byoip_prefix "
                          "first." % (describe_parent(module), module.params["account_id"]))
+
+
+def parent_or_dry_run(module, what):
+    """The parent prefix of a child resource, or None when its absence is not an error.
+
+    With state=absent a missing parent means there is nothing to delete. In check mode a parent named by
+    prefix_cidr may be added by an earlier task of the same dry run (a whole onboarding), so the module warns
+    and predicts `what` instead of failing. A real run, or a prefix_id that names no prefix, fails.
+    """
+    parent = lookup_parent_prefix(module)
+    if parent is not None or module.params.get("state") == "absent":
+        return parent
+    if module.check_mode and not module.params.get("prefix_id"):
+        module.warn("The %s does not exist in account %s yet; this dry run predicts %s as if an earlier task had "
+                    "added the prefix. A real run fails unless the prefix exists by then."
+                    % (describe_parent(module), module.params["account_id"], what))
+        return None
+    fail_missing_parent(module)
+    return None  # not reached: fail_missing_parent exits

@@ -174,5 +174,6 @@ class App:
         note = " fault=%s" % fault.action if fault is not None else ""
         if response.drop:
             note += " (connection dropped)"
-        self.log('cfsim: %s %s "%s %s" %d %s%s' % (rfc3339(self.clock.now()), request.client_address,
-                                                    request.method, target, response.status, scheme, note))
+        self.log('cfsim: %s %s "%s %s" %d %s%s' % (
+            rfc3339(self.clock.now()), request.client_address, request.method, target, response.status, scheme,
+            note))

@@ -93,8 +93,9 @@ class Config:
             limit = changes["rate_limit"]
             if not isinstance(limit, dict) or set(limit) - {"requests", "seconds"}:
                 raise ValueError('rate_limit must be {"requests": N, "seconds": S}')
-            staged["rate_limit"] = parse_rate_limit("%s/%s" % (limit.get("requests", self.rate_limit[0]),
-                                                                 limit.get("seconds", self.rate_limit[1])))
+            requests = limit.get("requests", self.rate_limit[0])
+            seconds = limit.get("seconds", self.rate_limit[1])
+            staged["rate_limit"] = parse_rate_limit("%s/%s" % (requests, seconds))
         with self._lock:
             for name, value in staged.items():
                 setattr(self, name, value)

@@ -183,4 +183,3 @@ class Control:
         if len(rest) != 1 or not ID.fullmatch(rest[0]):
             raise ControlError(404, "expected one 32-hex id after the collection name")
         return rest[0]
-

@@ -35,7 +35,7 @@ class StateWriter:
         self._dirty.set()
 
     def _run(self):
-        while True:
+        while not self._stopping:
             self._dirty.wait()
             if self._stopping:
                 return

@@ -12,6 +12,8 @@ MAX_BODY_BYTES = 16 * 1024 * 1024
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The default backlog of 5 makes a burst of new connections wait for a 1 s SYN retransmit.
+    request_queue_size = 128
 
     def __init__(self, host, port, app):
         if ":" in host:
@@ -48,6 +50,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_DELETE(self):
         self._serve()
 
+    def do_OPTIONS(self):
+        self._serve()
+
+    def do_HEAD(self):
+        self._serve(head=True)
+
     def version_string(self):
         return self.server_version
 
@@ -73,7 +81,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise BodyTooLarge()
         return self.rfile.read(length) if length > 0 else b""
 
-    def _serve(self):
+    def _serve(self, head=False):
         try:
             body = self._read_body()
         except (BodyTooLarge, ValueError):
@@ -92,9 +100,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
-        self._send(response.status, response.body, response.content_type, response.headers)
+        self._send(response.status, response.body, response.content_type, response.headers, head)
 
-    def _send(self, status, body, content_type, headers):
+    def _send(self, status, body, content_type, headers, head=False):
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -102,6 +110,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             for name, value in headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            if not head:
+                self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True

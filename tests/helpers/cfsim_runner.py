@@ -84,6 +84,8 @@ class SimProcess:
     def control(self, method, path, json=None):
         """Call /__sim<path>; return the decoded answer or raise ControlError for a non-2xx status."""
         split = urllib.parse.urlsplit(self.control_url)
+        if path.startswith("/__sim"):
+            path = path[len("/__sim"):]
         connection = http.client.HTTPConnection(split.hostname, split.port, timeout=30)
         try:
             body = None if json is None else jsonlib.dumps(json)

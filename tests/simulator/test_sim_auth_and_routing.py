@@ -2,6 +2,8 @@
 
 import email.utils
 import http.client
+import json
+import socket
 import urllib.parse
 
 import pytest
@@ -43,8 +45,8 @@ def test_every_scheme_works_and_is_logged(raw, sim):
 
 @pytest.mark.parametrize("headers, status, error", [
     ({}, 400, {"code": 9106, "message": "Missing X-Auth-Key, X-Auth-Email or Authorization headers"}),
-    ({"Authorization": ""}, 400, {"code": 9106,
-                                     "message": "Missing X-Auth-Key, X-Auth-Email or Authorization headers"}),
+    ({"Authorization": ""}, 400, {"code": 9106, "message": "Missing X-Auth-Key, X-Auth-Email or Authorization "
+                                                           "headers"}),
     ({"Authorization": "Basic dXNlcjpwYXNz"}, 400, {"code": 6003, "message": "Invalid request headers",
                                                     "error_chain": [{"code": 6111, "message":
                                                                      "Invalid format for Authorization header"}]}),
@@ -101,6 +103,13 @@ def test_routing_errors(api, sim):
         "code"] == 7003
 
 
+def test_other_methods_get_json_404s(api):
+    assert failure(api.call("OPTIONS", "/prefixes"), 404)[0]["code"] == 7003
+    head = api.call("HEAD", "/prefixes")
+    assert head.status_code == 404 and head.content == b"" and int(head.headers["Content-Length"]) > 0
+    assert api.call("GET", "/services").status_code == 200, "the connection still works after HEAD"
+
+
 def test_routing_comes_before_authentication(raw):
     assert failure(raw.call("GET", "/nothing-here"), 404)[0]["code"] == 7003
 
@@ -112,9 +121,39 @@ def test_malformed_json(api):
     assert failure(api.call("PATCH", "/prefixes/%s" % ("a" * 32), data=b"\xff\xfe"), 400)[0]["code"] == 6007
 
 
+def raw_exchange(sim, request_bytes):
+    split = urllib.parse.urlsplit(sim.base_url)
+    with socket.create_connection((split.hostname, split.port), timeout=10) as connection:
+        connection.sendall(request_bytes)
+        received = b""
+        while True:
+            chunk = connection.recv(65536)
+            if not chunk:
+                return received
+            received += chunk
+
+
+def test_oversized_body_is_refused_and_the_connection_closed(sim):
+    head = ("POST /client/v4/accounts/%s/addressing/prefixes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+            "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n")
+    head %= (sim.account_id, sim.api_token, 17 * 1024 * 1024)
+    answer = raw_exchange(sim, head.encode() + b"{")
+    assert answer.startswith(b"HTTP/1.1 413 ") and b"Connection: close" in answer
+    assert b'"code":1116' in answer
+
+
+def test_chunked_request_bodies_are_read(sim):
+    body = json.dumps({"cidr": "192.0.2.0/24", "asn": 13335}).encode()
+    request = ("POST /client/v4/accounts/%s/addressing/prefixes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+               "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" % (sim.account_id, sim.api_token))
+    chunks = b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (10, body[:10], len(body) - 10, body[10:])
+    answer = raw_exchange(sim, request.encode() + chunks)
+    assert answer.startswith(b"HTTP/1.1 201 ") and b'"cidr":"192.0.2.0/24"' in answer
+
+
 def test_rate_limit_per_credential(api, raw, sim):
     sim.control("PATCH", "/config", {"rate_limit": {"requests": 3, "seconds": 60}})
-    remaining = [api.call("GET", "/prefixes").headers["x-ratelimit-remaining"] for _ in range(3)]
+    remaining = [api.call("GET", "/prefixes").headers["x-ratelimit-remaining"] for _call in range(3)]
     assert remaining == ["2", "1", "0"]
     limited = api.call("GET", "/prefixes")
     assert failure(limited, 429) == [{"code": 971, "message": "Please wait and consider throttling your request speed"}]
@@ -143,7 +182,7 @@ def test_keep_alive_connection_is_reused(sim):
     connection = http.client.HTTPConnection(split.hostname, split.port, timeout=10)
     path = "%s/accounts/%s/addressing/services" % (split.path, sim.account_id)
     sockets = []
-    for _ in range(3):
+    for _call in range(3):
         connection.request("GET", path, headers={"Authorization": "Bearer %s" % sim.api_token})
         response = connection.getresponse()
         assert response.status == 200 and response.will_close is False

@@ -8,6 +8,7 @@ from simapi import HEX32, RFC3339
 
 BGP_FIELDS = ["id", "cidr", "asn", "asn_prepend_count", "auto_advertise_withdraw", "bgp_signal_opts", "on_demand",
               "created_at", "modified_at"]
+NOT_ADVERTISED = {"advertised": False, "advertised_modified_at": None}
 
 
 def advertise(api, prefix, bgp, value):
@@ -24,8 +25,7 @@ def test_auto_created_bgp_prefix_shape(api):
                                 "on_demand_locked": False}
     mirrored = api.ok("GET", "/prefixes/%s" % prefix["id"])
     assert mirrored["on_demand_enabled"] is True and mirrored["advertised"] is False
-    assert api.ok("GET", "/prefixes/%s/bgp/status" % prefix["id"]) == {"advertised": False,
-                                                                        "advertised_modified_at": None}
+    assert api.ok("GET", "/prefixes/%s/bgp/status" % prefix["id"]) == NOT_ADVERTISED
 
 
 def test_create_more_specific_bgp_prefixes(api):
@@ -68,8 +68,8 @@ def test_advertise_and_withdraw_mirror_everywhere(api, sim):
     assert advertised["on_demand"]["advertised"] is True and re.match(RFC3339, stamp)
     view = api.ok("GET", "/prefixes/%s" % prefix["id"])
     assert view["advertised"] is True and view["advertised_modified_at"] == stamp
-    assert api.ok("GET", "/prefixes/%s/bgp/status" % prefix["id"]) == {"advertised": True,
-                                                                        "advertised_modified_at": stamp}
+    status = api.ok("GET", "/prefixes/%s/bgp/status" % prefix["id"])
+    assert status == {"advertised": True, "advertised_modified_at": stamp}
     sim.advance(900)
     status = api.ok("PATCH", "/prefixes/%s/bgp/status" % prefix["id"], {"advertised": False})
     assert status["advertised"] is False and status["advertised_modified_at"] > stamp
@@ -159,8 +159,7 @@ def test_delete_only_when_withdrawn(api):
 
 def test_legacy_status_without_bgp_prefix(api):
     prefix = api.approved_prefix()
-    assert api.ok("GET", "/prefixes/%s/bgp/status" % prefix["id"]) == {"advertised": False,
-                                                                        "advertised_modified_at": None}
+    assert api.ok("GET", "/prefixes/%s/bgp/status" % prefix["id"]) == NOT_ADVERTISED
     api.fails("PATCH", "/prefixes/%s/bgp/status" % prefix["id"], {"advertised": True}, status=409, code=1317)
 
 

@@ -10,8 +10,10 @@ import requests
 from cfsim_runner import ControlError
 from simapi import RFC3339
 
-RATE_LIMIT_BODY = {"success": False, "errors": [{"code": 971, "message": "Please wait and consider throttling your "
-                                                               "request speed"}], "messages": [], "result": None}
+RATE_LIMIT_BODY = {
+    "success": False, "messages": [], "result": None,
+    "errors": [{"code": 971, "message": "Please wait and consider throttling your request speed"}],
+}
 
 
 def test_health(sim):
@@ -168,14 +170,14 @@ def test_status_fault_429_skips_the_work(api, sim):
     fault = sim.control("POST", "/faults", {"method": "POST", "path": r"/addressing/prefixes$", "count": 2,
                                             "action": "status", "status": 429, "retry_after": 1})
     assert re.match(r"^[0-9a-f]{32}$", fault["id"]) and fault["remaining"] == 2
-    for _ in range(2):
+    for _attempt in range(2):
         response = api.call("POST", "/prefixes", {"cidr": "192.0.2.0/24", "asn": 13335})
         assert response.status_code == 429 and response.json() == RATE_LIMIT_BODY
         assert response.headers["Retry-After"] == "1"
     assert api.ok("GET", "/prefixes") == [], "a status fault does not do the work"
     api.prefix("192.0.2.0/24")
-    assert [(e["status"], e["fault"]) for e in sim.requests()] == [(429, "status"), (429, "status"), (200, None),
-                                                                    (201, None)]
+    logged = [(e["status"], e["fault"]) for e in sim.requests()]
+    assert logged == [(429, "status"), (429, "status"), (200, None), (201, None)]
 
 
 def test_status_fault_5xx_and_custom_body(api, sim):
@@ -217,8 +219,8 @@ def test_fault_listing_and_clearing(sim):
     sim.control("POST", "/faults", {"path": "x", "count": 3})
     sim.control("POST", "/faults", {"path": "y", "action": "drop"})
     listed = sim.control("GET", "/faults")["faults"]
-    assert [(f["path"], f["remaining"], f["action"], f["status"]) for f in listed] == [("x", 3, "status", 500),
-                                                                                      ("y", 1, "drop", None)]
+    summary = [(f["path"], f["remaining"], f["action"], f["status"]) for f in listed]
+    assert summary == [("x", 3, "status", 500), ("y", 1, "drop", None)]
     sim.control("DELETE", "/faults")
     assert sim.control("GET", "/faults") == {"faults": []}
 

@@ -1,0 +1,473 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to cloudflare.addressing
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+module: byoip_bgp_prefix
+short_description: Create, advertise, withdraw or delete a BGP prefix of a Cloudflare BYOIP prefix
+version_added: 0.1.0
+description:
+  - Ensures that a BGP prefix of a bring-your-own-IP prefix exists with the requested advertisement and BGP
+    settings, or that it does not.
+  - A BGP prefix is what Cloudflare announces to the Internet. Creating the default service binding of a prefix
+    creates the BGP prefix of the whole prefix automatically (withdrawn); more specific BGP prefixes, for example the
+    two /24s of a /23, let you advertise parts of a prefix separately. Each BGP prefix is billed separately.
+  - The BGP prefix is identified by its CIDR inside the parent prefix. The module adopts whatever BGP prefix exists at
+    that CIDR, including the one Cloudflare created for the default binding.
+  - Only the settings you set are managed; a setting left unset is left as it is. A run that finds everything as
+    requested sends no write.
+  - A new BGP prefix starts withdrawn. When O(advertised), O(asn_prepend_count) or O(auto_advertise_withdraw) ask
+    for something else, the module creates it and then changes it with one more request.
+author:
+  - cloudflare.addressing maintainers (@cloudflare-addressing)
+extends_documentation_fragment:
+  - cloudflare.addressing.api
+  - cloudflare.addressing.attributes
+  - cloudflare.addressing.attributes.ACTIONGROUP_BYOIP
+options:
+  prefix_cidr:
+    description:
+      - CIDR of the parent BYOIP prefix, for example C(198.18.0.0/23).
+      - Mutually exclusive with O(prefix_id). One of them is required.
+      - In check mode, a parent prefix that does not exist yet (an earlier task of the same dry run would add it) is
+        reported as a predicted creation with a warning; outside check mode it is an error.
+    type: str
+  prefix_id:
+    description:
+      - Identifier (32 hexadecimal characters) of the parent BYOIP prefix.
+      - Mutually exclusive with O(prefix_cidr). A parent prefix given by id that does not exist is always an error.
+    type: str
+  cidr:
+    description:
+      - The BGP prefix, for example C(198.18.1.0/24). Defaults to the whole parent prefix.
+      - It must lie inside the parent prefix and be a /24 or shorter (IPv4) or a /48 or shorter (IPv6), the most
+        specific prefixes Cloudflare advertises. Host bits must be zero; IPv6 may be written in any spelling.
+    type: str
+  advertised:
+    description:
+      - Whether Cloudflare advertises the BGP prefix to the Internet (on-demand advertisement).
+      - Advertising takes effect in roughly 2 to 7 minutes, withdrawing in about 15 minutes. A successful run means
+        Cloudflare registered the change, not that routers have converged.
+      - Cloudflare allows one advertise or withdraw change per prefix every 15 minutes and answers more frequent
+        changes with HTTP 429. When Cloudflare asks to wait longer than O(retry_max_wait), the module fails at once,
+        says when the last change was and when to retry.
+      - After the default service binding is created, allow five hours before advertising the prefix. The
+        C(cloudflare.addressing.byoip_onboard) role enforces this wait; this module does not.
+      - Cloudflare can lock the advertisement of a prefix until its pre-flight checks are closed
+        (RV(bgp_prefix.on_demand.on_demand_locked)). Asking to change a locked advertisement fails without sending
+        a request.
+      - Setting the current value again is not a change.
+    type: bool
+  asn_prepend_count:
+    description:
+      - Number of times Cloudflare prepends its ASN to the AS path of the announcement, from V(0) to V(3).
+        Prepending makes the path longer and so less preferred, for example to keep a backup announcement.
+    type: int
+  auto_advertise_withdraw:
+    description:
+      - For Magic Transit customers. When V(true), Cloudflare withdraws the BGP prefix automatically when the Magic
+        Transit routing table has no matching route, and advertises it again when at least one matching route
+        exists.
+    type: bool
+  state:
+    description:
+      - V(present) ensures the BGP prefix exists with the requested settings; V(absent) deletes it.
+      - Cloudflare deletes only withdrawn BGP prefixes. Deleting an advertised one fails without sending a request;
+        withdraw it first (O(advertised=false)). When offboarding, announce the prefix from your own network before
+        withdrawing it at Cloudflare, so that traffic keeps a route.
+    type: str
+    choices: [present, absent]
+    default: present
+notes:
+  - The module does not wait for the advertisement to propagate.
+seealso:
+  - module: cloudflare.addressing.byoip_prefix_info
+  - name: Cloudflare BGP prefixes API
+    description: The endpoints this module calls.
+    link: https://developers.cloudflare.com/api/resources/addressing/subresources/prefixes/subresources/bgp_prefixes/
+  - name: Dynamic advertisement best practices
+    description: Timings of advertising and withdrawing, and how to withdraw safely.
+    link: https://developers.cloudflare.com/byoip/concepts/dynamic-advertisement/best-practices/
+"""
+
+EXAMPLES = r"""
+- name: Advertise the whole prefix (the BGP prefix of the default binding)
+  cloudflare.addressing.byoip_bgp_prefix:
+    account_id: "{{ cloudflare_account_id }}"
+    api_token: "{{ cloudflare_api_token }}"
+    prefix_cidr: 198.18.0.0/23
+    advertised: true
+
+- name: Announce the second /24 of the prefix separately, with a longer AS path
+  cloudflare.addressing.byoip_bgp_prefix:
+    prefix_cidr: 198.18.0.0/23
+    cidr: 198.18.1.0/24
+    asn_prepend_count: 2
+    advertised: true
+  register: announced
+
+- name: Withdraw it again (Cloudflare allows one change every 15 minutes)
+  cloudflare.addressing.byoip_bgp_prefix:
+    prefix_cidr: 198.18.0.0/23
+    cidr: 198.18.1.0/24
+    advertised: false
+
+- name: Delete the withdrawn more-specific BGP prefix
+  cloudflare.addressing.byoip_bgp_prefix:
+    prefix_cidr: 198.18.0.0/23
+    cidr: 198.18.1.0/24
+    state: absent
+"""
+
+RETURN = r"""
+bgp_prefix:
+  description:
+    - The BGP prefix as Cloudflare returns it after the run (predicted in check mode).
+    - Empty after O(state=absent).
+    - In check mode, a BGP prefix that would be created has V(null) identifiers and timestamps; a predicted change
+      keeps the timestamps of the current object.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Identifier of the BGP prefix.
+      type: str
+      sample: 7009ba364c7a5760798ceb430e603b74
+    cidr:
+      description: The BGP prefix.
+      type: str
+      sample: 198.18.1.0/24
+    asn:
+      description: AS number the BGP prefix is announced with (the parent prefix's ASN).
+      type: int
+      sample: 13335
+    asn_prepend_count:
+      description: Number of times the Cloudflare ASN is prepended to the AS path.
+      type: int
+      sample: 0
+    auto_advertise_withdraw:
+      description: Whether Cloudflare advertises and withdraws the BGP prefix by the routes in the Magic Transit
+        routing table.
+      type: bool
+      sample: false
+    bgp_signal_opts:
+      description: Advertisement controlled through a BGP signal from your own routers.
+      type: dict
+      contains:
+        enabled:
+          description: Whether the advertisement is controlled by BGP signal.
+          type: bool
+          sample: false
+        modified_at:
+          description: When BGP signaling was last switched on or off (RFC 3339), V(null) if never.
+          type: str
+          sample: null
+    on_demand:
+      description: On-demand (API-controlled) advertisement.
+      type: dict
+      contains:
+        advertised:
+          description: Whether the BGP prefix is advertised.
+          type: bool
+          sample: true
+        advertised_modified_at:
+          description: When the advertisement last changed (RFC 3339), V(null) if never.
+          type: str
+          sample: "2025-02-25T00:34:11.423722Z"
+        on_demand_enabled:
+          description: Whether the advertisement can be changed through the API.
+          type: bool
+          sample: true
+        on_demand_locked:
+          description: Whether Cloudflare locked the advertisement (until its pre-flight checks are closed).
+          type: bool
+          sample: false
+    created_at:
+      description: When the BGP prefix was created (RFC 3339).
+      type: str
+      sample: "2025-02-25T00:30:02.104311Z"
+    modified_at:
+      description: When the BGP prefix last changed (RFC 3339).
+      type: str
+      sample: "2025-02-25T00:34:11.423722Z"
+"""
+
+import copy
+import datetime
+import re
+
+from ansible_collections.cloudflare.addressing.plugins.module_utils._common import (
+    PARENT_MUTUALLY_EXCLUSIVE,
+    PARENT_PREFIX_SPEC,
+    PARENT_REQUIRED_ONE_OF,
+    AddressingModule,
+    InputError,
+    check_child_input,
+    child_network,
+    fail_missing_parent,
+    lookup_parent_prefix,
+    make_diff,
+    same_network,
+    single_match,
+)
+from ansible_collections.cloudflare.addressing.plugins.module_utils._api import CloudflareAPIError
+
+SETTINGS = ("advertised", "asn_prepend_count", "auto_advertise_withdraw")
+DIFF_KEYS = ("cidr",) + SETTINGS
+MAX_ASN_PREPEND_COUNT = 3
+# Cloudflare: "A prefix can be activated or deactivated once every 15 minutes".
+TOGGLE_HOLD = datetime.timedelta(minutes=15)
+RATE_LIMITED = 971  # Cloudflare's general rate limit, as opposed to the advertisement toggle hold
+
+
+# --- decisions (no API) ----------------------------------------------------------------------------------------
+
+def check_asn_prepend_count(value):
+    if value is not None and not 0 <= value <= MAX_ASN_PREPEND_COUNT:
+        raise InputError("asn_prepend_count must be between 0 and %d, got %s." % (MAX_ASN_PREPEND_COUNT, value))
+    return value
+
+
+def on_demand(bgp_prefix):
+    return bgp_prefix.get("on_demand") or {}
+
+
+def current_settings(bgp_prefix):
+    """The managed settings of a BGP prefix; an advertisement Cloudflare reports as null counts as withdrawn."""
+    return dict(advertised=bool(on_demand(bgp_prefix).get("advertised")),
+                asn_prepend_count=bgp_prefix.get("asn_prepend_count", 0),
+                auto_advertise_withdraw=bool(bgp_prefix.get("auto_advertise_withdraw")))
+
+
+def requested_settings(params):
+    """The settings the user set; unset ones are left alone."""
+    return dict((name, params[name]) for name in SETTINGS if params.get(name) is not None)
+
+
+def changes_needed(bgp_prefix, requested):
+    """The requested settings that differ from the BGP prefix."""
+    current = current_settings(bgp_prefix)
+    return dict((name, value) for name, value in requested.items() if current[name] != value)
+
+
+def patch_body(changes):
+    body = dict((name, changes[name]) for name in ("asn_prepend_count", "auto_advertise_withdraw") if name in changes)
+    if "advertised" in changes:
+        body["on_demand"] = dict(advertised=changes["advertised"])
+    return body
+
+
+def apply_changes(bgp_prefix, changes):
+    """The BGP prefix as Cloudflare would return it after the changes (check mode)."""
+    predicted = copy.deepcopy(bgp_prefix)
+    for name in ("asn_prepend_count", "auto_advertise_withdraw"):
+        if name in changes:
+            predicted[name] = changes[name]
+    if "advertised" in changes:
+        predicted["on_demand"] = dict(on_demand(predicted), advertised=changes["advertised"])
+    return predicted
+
+
+def predicted_new_bgp_prefix(parent, network):
+    """A BGP prefix as Cloudflare creates it: withdrawn, with ids and timestamps only Cloudflare knows as None."""
+    parent = parent or {}
+    return dict(id=None, cidr=str(network), asn=parent.get("asn"), asn_prepend_count=0,
+                auto_advertise_withdraw=False, bgp_signal_opts=dict(enabled=False, modified_at=None),
+                on_demand=dict(advertised=False, advertised_modified_at=None, on_demand_enabled=True,
+                               on_demand_locked=bool(parent.get("on_demand_locked"))),
+                created_at=None, modified_at=None)
+
+
+def locked_toggle_message(bgp_prefix, changes):
+    """Why a requested advertisement change cannot happen, or None when it can."""
+    if "advertised" not in changes or not on_demand(bgp_prefix).get("on_demand_locked"):
+        return None
+    return ("Cloudflare has locked the advertisement of BGP prefix %s (on_demand_locked): it cannot be %s until "
+            "Cloudflare's pre-flight checks for the prefix are closed. No request was sent. Contact your Cloudflare "
+            "account team to have the checks closed and the lock lifted."
+            % (bgp_prefix.get("cidr"), "advertised" if changes["advertised"] else "withdrawn"))
+
+
+def advertised_delete_message(bgp_prefix):
+    return ("BGP prefix %s is advertised, and Cloudflare deletes only withdrawn BGP prefixes. No request was sent. "
+            "Withdraw it first (advertised: false; withdrawing takes about 15 minutes to propagate), then delete it. "
+            "When offboarding, announce the prefix from your own network first and wait for it to converge before "
+            "withdrawing it at Cloudflare, so that traffic keeps a route." % bgp_prefix.get("cidr"))
+
+
+def parse_timestamp(text):
+    """An RFC 3339 timestamp as an aware datetime, or None when it is missing or unreadable."""
+    match = re.match(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?$", str(text or "").strip())
+    if not match:
+        return None
+    moment = datetime.datetime.strptime(match.group(1), "%Y-%m-%dT%H:%M:%S")
+    micro = (match.group(2) or "0")[:6].ljust(6, "0")
+    zone = match.group(3) or "Z"
+    offset = datetime.timedelta(0) if zone == "Z" else datetime.timedelta(
+        hours=int(zone[1:3]), minutes=int(zone[4:6])) * (1 if zone[0] == "+" else -1)
+    return moment.replace(microsecond=int(micro), tzinfo=datetime.timezone(offset))
+
+
+def format_timestamp(moment):
+    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def toggle_hold_message(bgp_prefix, changes, error):
+    """The 15-minute advertisement hold in a sentence: when the last change was and when to retry."""
+    last_text = on_demand(bgp_prefix).get("advertised_modified_at")
+    last = parse_timestamp(last_text)
+    if last is None:
+        when = "The last change time is not known; retry in 15 minutes"
+    else:
+        when = ("The last change was at %s; retry after %s"
+                % (format_timestamp(last), format_timestamp(last + TOGGLE_HOLD)))
+    return ("Cloudflare refused to %s BGP prefix %s: it allows one advertise or withdraw change per prefix every "
+            "15 minutes. %s, or raise retry_max_wait above the remaining wait to let the module wait for it. %s"
+            % ("advertise" if changes["advertised"] else "withdraw", bgp_prefix.get("cidr"), when,
+               error.describe()))
+
+
+def is_toggle_hold(error, changes):
+    """A 429 left over after the client's retries, on a request that changes the advertisement."""
+    return error.status == 429 and "advertised" in changes and RATE_LIMITED not in error.codes
+
+
+def diff_view(bgp_prefix):
+    if not bgp_prefix:
+        return {}
+    return dict(current_settings(bgp_prefix), cidr=bgp_prefix.get("cidr"))
+
+
+# --- API --------------------------------------------------------------------------------------------------------
+
+def bgp_prefixes_path(client, prefix_id, *parts):
+    return client.account_path("prefixes", prefix_id, "bgp", "prefixes", *parts)
+
+
+def find_bgp_prefix(client, prefix_id, network):
+    """The parent's BGP prefix at this CIDR, or None (one request)."""
+    items = client.get(bgp_prefixes_path(client, prefix_id)) or []
+    return single_match(items, lambda item: same_network(item.get("cidr"), str(network)),
+                        "BGP prefixes for %s" % network)
+
+
+def update(module, parent, bgp_prefix, changes):
+    """One PATCH with the changed settings; the toggle hold becomes a sentence instead of a bare 429."""
+    client = module.client
+    try:
+        return client.patch(bgp_prefixes_path(client, parent["id"], bgp_prefix["id"]), patch_body(changes))
+    except CloudflareAPIError as error:
+        if is_toggle_hold(error, changes):
+            module.fail_json(msg=toggle_hold_message(bgp_prefix, changes, error), bgp_prefix=bgp_prefix,
+                             **error.as_dict())
+        raise
+
+
+def refuse_locked_toggle(module, bgp_prefix, changes):
+    message = locked_toggle_message(bgp_prefix, changes)
+    if message:
+        module.fail_json(msg=message, bgp_prefix=bgp_prefix)
+
+
+def ensure_present(module, parent, network):
+    """(changed, before, after) after creating or changing the BGP prefix as requested.
+
+    parent is None only in check mode, when the parent prefix is still to be added by an earlier task.
+    """
+    client = module.client
+    requested = requested_settings(module.params)
+    existing = find_bgp_prefix(client, parent["id"], network) if parent else None
+
+    if existing is None:
+        predicted = predicted_new_bgp_prefix(parent, network)
+        refuse_locked_toggle(module, predicted, changes_needed(predicted, requested))
+        if module.check_mode:
+            return True, None, apply_changes(predicted, changes_needed(predicted, requested))
+        created = client.create_resource(bgp_prefixes_path(client, parent["id"]), dict(cidr=str(network)),
+                                         lambda: find_bgp_prefix(client, parent["id"], network))
+        # An adopted BGP prefix (dropped create) may not be withdrawn: compare with what exists, not the prediction.
+        changes = changes_needed(created, requested)
+        refuse_locked_toggle(module, created, changes)
+        return True, None, update(module, parent, created, changes) if changes else created
+
+    changes = changes_needed(existing, requested)
+    if not changes:
+        return False, existing, existing
+    refuse_locked_toggle(module, existing, changes)
+    if module.check_mode:
+        return True, existing, apply_changes(existing, changes)
+    return True, existing, update(module, parent, existing, changes)
+
+
+def ensure_absent(module, parent, network):
+    """(changed, before) after deleting the BGP prefix; an advertised one is refused."""
+    client = module.client
+    existing = find_bgp_prefix(client, parent["id"], network)
+    if existing is None:
+        return False, None
+    if on_demand(existing).get("advertised"):
+        module.fail_json(msg=advertised_delete_message(existing), bgp_prefix=existing)
+    if not module.check_mode:
+        try:
+            client.delete(bgp_prefixes_path(client, parent["id"], existing["id"]))
+        except CloudflareAPIError as error:
+            if error.status != 404:  # already gone: the goal is reached
+                raise
+    return True, existing
+
+
+def resolve_parent(module, parent_network, network):
+    """(parent prefix, BGP prefix network) once the parent is read; handles a parent that does not exist.
+
+    The network is None when there is nothing to do (state=absent without a parent); the parent is None in a
+    check-mode dry run whose parent prefix an earlier task would add.
+    """
+    parent = lookup_parent_prefix(module)
+    if parent is not None:
+        return parent, child_network(parent, network)
+    if module.params["state"] == "absent":
+        return None, None
+    if module.check_mode and parent_network is not None:
+        module.warn("Prefix %s does not exist yet; predicting the creation of its BGP prefix, assuming an earlier "
+                    "task adds the prefix." % parent_network)
+        return None, network or parent_network
+    fail_missing_parent(module)
+    return None, None
+
+
+def main():
+    argument_spec = dict(PARENT_PREFIX_SPEC)
+    argument_spec.update(
+        cidr=dict(type="str"),
+        advertised=dict(type="bool"),
+        asn_prepend_count=dict(type="int"),
+        auto_advertise_withdraw=dict(type="bool"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+    )
+    module = AddressingModule(
+        argument_spec=argument_spec,
+        mutually_exclusive=PARENT_MUTUALLY_EXCLUSIVE,
+        required_one_of=PARENT_REQUIRED_ONE_OF,
+    )
+    parent_network, network = check_child_input(module, "cidr", onboardable=True)
+    module.input_check(check_asn_prepend_count, module.params["asn_prepend_count"])
+
+    def run():
+        parent, target = resolve_parent(module, parent_network, network)
+        if target is None:
+            changed, before, after = False, None, None
+        elif module.params["state"] == "absent":
+            (changed, before), after = ensure_absent(module, parent, target), None
+        else:
+            changed, before, after = ensure_present(module, parent, target)
+        result = dict(changed=changed, bgp_prefix=after or {})
+        if module._diff:
+            result["diff"] = make_diff(diff_view(before), diff_view(after), DIFF_KEYS)
+        module.exit_json(**result)
+
+    module.run(run)
+
+
+if __name__ == "__main__":
+    main()
