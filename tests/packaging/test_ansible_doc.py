@@ -4,14 +4,21 @@ ansible-doc is what `ansible-navigator doc`, IDEs and automation hubs show; a br
 unresolvable doc fragment or a role without argument specs shows up here as an error or an empty page.
 """
 
+import re
+
 import pytest
 
 from conftest import FQCN, ansible_doc_json, filter_names, module_names, role_names, run_tool
 
 
+# ansible-core 2.21's own internal collection has no version; `ansible-doc -t role` warns about it on every run.
+CORE_NOISE = r"ansible/_internal/ansible_collections/ansible/_protomatter' does not have a MANIFEST\.json"
+
+
 def listed(plugin_type):
     output = run_tool("ansible-doc", "-t", plugin_type, "-l", FQCN).stdout
-    return sorted(line.split()[0][len(FQCN) + 1:] for line in output.splitlines()
+    # Plugins are listed as "fqcn  description", roles as "fqcn:" followed by their entry points.
+    return sorted(line.split()[0].rstrip(":")[len(FQCN) + 1:] for line in output.splitlines()
                   if line.startswith(FQCN + "."))
 
 
@@ -32,7 +39,9 @@ def test_ansible_doc_lists_everything_in_the_tree(plugin_type, expected):
 ], ids=["module", "filter", "role"])
 def test_text_rendering_succeeds_without_warnings(plugin_type, names):
     proc = run_tool("ansible-doc", "-t", plugin_type, *["%s.%s" % (FQCN, name) for name in names])
-    assert "[WARNING]" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr
+    problems = [line for line in proc.stderr.splitlines() if ("WARNING" in line or "ERROR" in line)
+                and not re.search(CORE_NOISE, line)]
+    assert not problems, proc.stderr
     for name in names:
         assert "%s.%s" % (FQCN, name) in proc.stdout
 
