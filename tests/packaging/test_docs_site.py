@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, ansible_doc_json, filter_names, module_names, role_names, tool_env
+from conftest import ROOT, ansible_doc_json, filter_names, load_yaml, module_names, role_names, tool_env
 
 PAGES = pathlib.Path("collections") / "cloudflare" / "addressing"
 
@@ -74,3 +74,14 @@ def test_filter_page_shows_its_input(site, name):
     options = ansible_doc_json("filter", filter_names())["cloudflare.addressing.%s" % name]["doc"]["options"]
     ids = anchor_ids(text)
     assert all("parameter-%s" % option in ids for option in options)
+
+
+def test_collection_index_links_the_guides_in_this_tree(site):
+    index = page(site, "index.html")
+    links = load_yaml(ROOT / "docs" / "docsite" / "links.yml")
+    blob = "https://github.com/%s/blob/%s/" % (links["edit_on_github"]["repository"], links["edit_on_github"]["branch"])
+    guides = [link["url"] for link in links["extra_links"] if link["url"].startswith(blob)]
+    assert {url[len(blob):] for url in guides} == {"docs/onboarding-guide.md", "extensions/awx/README.md"}
+    for url in guides:
+        assert (ROOT / url[len(blob):]).is_file()
+        assert 'href="%s"' % url in index
