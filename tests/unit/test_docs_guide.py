@@ -72,3 +72,24 @@ def test_relative_links_and_anchors_resolve(guide):
         assert linked.exists(), "%s links to missing %s" % (guide.name, target)
         if anchor:
             assert anchor in anchors(linked), "%s links to missing heading %s" % (guide.name, target)
+
+
+def role_defaults():
+    defaults = {}
+    for spec_file in (ROOT / "roles").glob("*/meta/argument_specs.yml"):
+        specs = yaml.safe_load(spec_file.read_text(encoding="utf-8"))["argument_specs"]
+        for entry_point in specs.values():
+            for name, option in entry_point.get("options", {}).items():
+                defaults[name] = option.get("default")
+    return defaults
+
+
+def test_wait_budgets_quoted_in_the_guide_are_the_role_defaults():
+    # The guide's table quotes each budget as "`variable` (N s)"; a changed default must change the guide too.
+    text = (ROOT / "docs" / "onboarding-guide.md").read_text(encoding="utf-8")
+    quoted = re.findall(r"`(byoip_onboard_[a-z_]+)` \((\d+) s\)", text)
+    assert len(quoted) >= 6
+    defaults = role_defaults()
+    for name, seconds in quoted:
+        assert defaults[name] == int(seconds), "%s: the guide says %s s, the role's default is %s" % (
+            name, seconds, defaults[name])
