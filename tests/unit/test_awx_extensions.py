@@ -189,13 +189,37 @@ def test_template_uses_the_credential_type_and_a_project_playbook(credential_typ
 
 
 @pytest.mark.parametrize("playbook", sorted((AWX / "project").glob("*.yml")), ids=lambda p: p.name)
-def test_project_playbooks_import_collection_playbooks_that_exist(playbook):
+def test_project_playbooks_run_a_collection_role_without_connection_variables(playbook):
+    # Full plays rather than import_playbook of cloudflare.addressing.<playbook>: galaxy-importer's ansible-lint
+    # cannot resolve collection playbooks, and a project playbook that maps no connection variables leaves the
+    # credential as the only source of credentials.
     plays = load(playbook)
     assert len(plays) == 1
-    imported = plays[0]["ansible.builtin.import_playbook"]
-    namespace, name, playbook_name = imported.split(".")
+    play = plays[0]
+    assert play["hosts"] == "localhost" and play["gather_facts"] is False
+    assert len(play["roles"]) == 1
+    role = play["roles"][0]["role"]
+    namespace, name, role_name = role.split(".")
     assert (namespace, name) == ("cloudflare", "addressing")
-    assert (ROOT / "playbooks" / (playbook_name + ".yml")).is_file(), imported
+    options = role_options(role_name)
+    passed = play["roles"][0].get("vars", {})
+    assert set(passed) <= set(options), set(passed) - set(options)
+    connection = {option for option in options if option.endswith(("_account_id", "_api_token", "_api_email",
+                                                                    "_api_key", "_base_url"))}
+    assert connection and not connection & set(passed)
+    required = {option for option, spec in options.items() if spec.get("required")}
+    assert required <= set(passed), "%s leaves required role variables unset" % playbook.name
+
+
+def test_project_playbooks_map_the_vars_file_like_the_collection_playbooks():
+    for name in ("onboard", "offboard"):
+        collection_play = load(ROOT / "playbooks" / (name + ".yml"))[0]
+        project_play = load(AWX / "project" / ("byoip_%s.yml" % name))[0]
+        collection_role = collection_play["roles"][0]
+        project_role = project_play["roles"][0]
+        assert project_role["role"] == collection_role["role"]
+        for variable, value in project_role["vars"].items():
+            assert collection_role["vars"][variable] == value
 
 
 @pytest.mark.parametrize("template", [t for t in job_templates() if t.get("survey_enabled")], ids=lambda t: t["name"])
