@@ -25,8 +25,14 @@ def main():
     with open(config_path, "w", encoding="utf-8") as handle:
         # JSON is YAML; one key per line keeps it readable in failure output.
         json.dump(config, handle, indent=2)
+        handle.write("\n")  # ansible-lint (run later on the same stage by make test) wants a final newline
     ansible_test = os.path.join(os.path.dirname(sys.executable), "ansible-test")
-    sys.exit(subprocess.call([ansible_test, "integration", "--local", "--color", "no"] + sys.argv[2:], cwd=stage))
+    try:
+        status = subprocess.call([ansible_test, "integration", "--local", "--color", "no"] + sys.argv[2:], cwd=stage)
+    finally:
+        # The simulator is gone after this run; leave no stale connection details for the next tool.
+        os.remove(config_path)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ options:
         accepts C(IP Prefixes: BGP On Demand Write)."
       - If not set, the value of the E(CLOUDFLARE_API_TOKEN) environment variable is used.
       - Mutually exclusive with O(api_key). One of O(api_token) and O(api_key) is required.
+      - Credentials set on the task win over credentials from the environment. When only the environment holds
+        credentials and it holds both a token and a key, the token is used.
     type: str
   api_email:
     description:

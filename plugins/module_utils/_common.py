@@ -63,9 +63,7 @@ def api_argument_spec():
     )
 
 
-API_MUTUALLY_EXCLUSIVE = [("api_token", "api_key")]
-API_REQUIRED_TOGETHER = [("api_email", "api_key")]
-API_REQUIRED_ONE_OF = [("api_token", "api_key")]
+CREDENTIAL_OPTIONS = ("api_token", "api_email", "api_key")
 
 # Child resources (delegations, bindings, BGP prefixes) name their parent prefix by CIDR or by id.
 PARENT_PREFIX_SPEC = dict(
@@ -87,23 +85,52 @@ class AddressingModule(AnsibleModule):
                  **kwargs):
         spec = api_argument_spec()
         spec.update(argument_spec)
+        self._explicit_credentials = set()
         super(AddressingModule, self).__init__(
             argument_spec=spec,
-            mutually_exclusive=API_MUTUALLY_EXCLUSIVE + list(mutually_exclusive or []),
-            required_together=API_REQUIRED_TOGETHER + list(required_together or []),
-            required_one_of=API_REQUIRED_ONE_OF + list(required_one_of or []),
+            mutually_exclusive=mutually_exclusive,
+            required_together=required_together,
+            required_one_of=required_one_of,
             supports_check_mode=True,
             **kwargs
         )
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
+        self._choose_credentials()
         self.input_check(check_identifier, self.params["account_id"], "account_id")
         for option in ("request_timeout", "retry_max_wait"):
             if self.params[option] <= 0:
                 self.fail_json(msg="%s must be a positive number of seconds, got %s." % (option, self.params[option]))
         if self.params["retries"] < 0:
             self.fail_json(msg="retries must be 0 or more, got %s." % self.params["retries"])
+
+    def _load_params(self):
+        # Remember which credentials the task set itself, before the environment fallbacks fill in the others:
+        # a task's own api_token must win over a CLOUDFLARE_API_KEY that an AWX credential put in the environment.
+        super(AddressingModule, self)._load_params()
+        self._explicit_credentials = set(name for name in CREDENTIAL_OPTIONS if self.params.get(name) is not None)
+
+    def _choose_credentials(self):
+        """Use the task's own credentials if it has any, else the environment's; token before Global API key."""
+        params = self.params
+        explicit = self._explicit_credentials
+        if "api_token" in explicit and explicit & {"api_email", "api_key"}:
+            self.fail_json(msg="Set either api_token, or api_email together with api_key, not both.")
+        if explicit:
+            use_token = "api_token" in explicit
+        else:
+            use_token = bool(params["api_token"])
+        if use_token:
+            params["api_email"] = params["api_key"] = None
+            return
+        params["api_token"] = None
+        if not params["api_email"] or not params["api_key"]:
+            missing = "api_key (or CLOUDFLARE_API_KEY)" if params["api_email"] else (
+                "api_email (or CLOUDFLARE_EMAIL)" if params["api_key"] else
+                "api_token (or the CLOUDFLARE_API_TOKEN environment variable), or api_email with api_key "
+                "(or CLOUDFLARE_EMAIL with CLOUDFLARE_API_KEY)")
+            self.fail_json(msg="No usable Cloudflare credentials: set %s." % missing)
 
     @property
     def client(self):

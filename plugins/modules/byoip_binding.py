@@ -14,7 +14,8 @@ description:
     already bound to another service the module fails and says so, unless O(replace=true).
   - The first binding of a prefix, its default binding, must cover the whole prefix; more specific bindings may
     follow and win for the IPs they cover. Creating the default binding also creates the prefix's whole-prefix BGP
-    prefix, withdrawn (see C(cloudflare.addressing.byoip_bgp_prefix)).
+    prefix, withdrawn (see C(cloudflare.addressing.byoip_bgp_prefix)); Cloudflare advises to allow five hours
+    before advertising it.
   - The module does not wait for provisioning. A new binding starts in RV(binding.provisioning.state=provisioning)
     and becomes V(active) once Cloudflare has deployed it, which takes four to six hours; re-run the module (or
     poll it with C(until)) to read the current state.

@@ -28,7 +28,9 @@ class RequestLog:
                     break
                 found.append(dict(entry))
             found.reverse()
-            return {"requests": found, "next": found[-1]["seq"] if found else max(seq, 0)}
+            # With nothing newer, `next` is the newest seq, so a caller that asked beyond the end still gets a
+            # mark from which later requests are found.
+            return {"requests": found, "next": found[-1]["seq"] if found else min(max(seq, 0), self._seq)}
 
     def clear(self, restart=False):
         """Forget the entries; keep counting (so `since` stays valid) unless restart is asked for (reset)."""

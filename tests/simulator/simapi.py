@@ -5,7 +5,11 @@ import pathlib
 
 import requests
 
-REFERENCE_DIR = pathlib.Path(os.environ.get("CFSIM_REFERENCE_DIR", "/work/shared/reference"))
+# The reference material lives beside the repository (../shared/reference); the Makefile passes its absolute path
+# because the tests run from a staged copy elsewhere.
+COLLECTION_ROOT = pathlib.Path(__file__).resolve().parents[2]
+REFERENCE_DIR = pathlib.Path(os.environ.get("CFSIM_REFERENCE_DIR",
+                                            str(COLLECTION_ROOT.parent / "shared" / "reference")))
 OPENAPI_FILE = REFERENCE_DIR / "cloudflare-addressing-openapi.json"
 HEX32 = r"^[0-9a-f]{32}$"
 RFC3339 = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$"

@@ -36,6 +36,8 @@ def test_request_log_entries_and_since(api, sim):
     assert sim.control("GET", "/requests?since=%d" % first["seq"])["requests"] == [second]
     later = sim.control("GET", "/requests?since=%d" % log["next"])
     assert later == {"requests": [], "next": log["next"]}, "control calls are never logged"
+    beyond = sim.control("GET", "/requests?since=999999999")
+    assert beyond == {"requests": [], "next": log["next"]}, "a mark taken beyond the end still finds newer requests"
     sim.control("DELETE", "/requests")
     assert sim.requests() == []
     api.call("GET", "/services")

@@ -26,7 +26,11 @@ CONNECTION = dict(account_id=ACCOUNT_ID, api_token="unit-test-token-000000000000
 
 
 class SentRequests(list):
-    """Every HTTP request a module tried to send; the fake transport refuses them all."""
+    """Every HTTP request a module tried to send (and its headers); the fake transport refuses them all."""
+
+    def __init__(self):
+        super().__init__()
+        self.headers = []
 
 
 @pytest.fixture
@@ -35,6 +39,7 @@ def sent_requests(monkeypatch):
 
     def refuse(self, method, url, **kwargs):  # pylint: disable=unused-argument
         sent.append((method, url))
+        sent.headers.append(dict(self.headers))
         raise requests.exceptions.ConnectionError("unit tests send no requests")
 
     monkeypatch.setattr(requests.Session, "request", refuse)
@@ -43,10 +48,11 @@ def sent_requests(monkeypatch):
 
 @pytest.fixture
 def run_module(capsys):
-    """Run module.main() with args; return (result, failed)."""
+    """Run module.main() with args on top of CONNECTION (None removes an option); return (result, failed)."""
 
     def run(module, args):
-        with patch_module_args(dict(CONNECTION, **args)):
+        merged = dict((key, value) for key, value in dict(CONNECTION, **args).items() if value is not None)
+        with patch_module_args(merged):
             with pytest.raises(SystemExit) as exited:
                 module.main()
         result = json.loads(capsys.readouterr().out)
