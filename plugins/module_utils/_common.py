@@ -38,8 +38,8 @@ def non_empty_env_fallback(*names):
     """The first of the environment variables that is set and not empty, like env_fallback otherwise.
 
     AWX renders every injector of a credential type, so an optional field left blank arrives as an empty variable
-    (CLOUDFLARE_API_KEY="" next to a token). Taken as a value it would clash with the token
-    (mutually exclusive) or replace the default API URL, so an empty variable counts as unset.
+    (CLOUDFLARE_API_KEY="" next to a token). Taken as a value, an empty CLOUDFLARE_BASE_URL would replace the
+    default API URL and an empty CLOUDFLARE_ACCOUNT_ID would read as a malformed id instead of a missing one.
     """
     for name in names:
         value = os.environ.get(name)

@@ -11,15 +11,9 @@ import sys
 import pytest
 import yaml
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
 from ansible_collections.cloudflare.addressing.plugins.module_utils._api import DEFAULT_BASE_URL
-from ansible_collections.cloudflare.addressing.plugins.module_utils._common import (
-    API_MUTUALLY_EXCLUSIVE,
-    API_REQUIRED_ONE_OF,
-    API_REQUIRED_TOGETHER,
-    api_argument_spec,
-)
+from ansible_collections.cloudflare.addressing.plugins.module_utils._common import api_argument_spec
+from ansible_collections.cloudflare.addressing.plugins.modules import byoip_prefix
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 AWX = ROOT / "extensions" / "awx"
@@ -50,16 +44,6 @@ def env_options():
             for variable in spec["fallback"][1]:
                 found[variable] = option
     return found
-
-
-def validate_module_connection(monkeypatch, environment):
-    for variable in env_options():
-        monkeypatch.delenv(variable, raising=False)
-    for variable, value in environment.items():
-        monkeypatch.setenv(variable, value)
-    validator = ArgumentSpecValidator(api_argument_spec(), mutually_exclusive=API_MUTUALLY_EXCLUSIVE,
-                                      required_together=API_REQUIRED_TOGETHER, required_one_of=API_REQUIRED_ONE_OF)
-    return validator.validate({})
 
 
 @pytest.fixture(scope="module")
@@ -131,15 +115,20 @@ def test_base_url_field_overrides_the_default(credential_type):
 
 
 @pytest.mark.parametrize("inputs,auth", [
-    (TOKEN_CREDENTIAL, ("token-value", None, None)),
+    (TOKEN_CREDENTIAL, ("Bearer token-value", None, None)),
     (KEY_CREDENTIAL, (None, "admin@example.com", "key-value")),
 ])
-def test_modules_accept_what_awx_injects(monkeypatch, credential_type, inputs, auth):
-    result = validate_module_connection(monkeypatch, injected_env(credential_type, inputs))
-    assert result.error_messages == []
-    params = result.validated_parameters
-    assert (params["api_token"], params["api_email"], params["api_key"]) == auth
-    assert (params["account_id"], params["base_url"]) == (ACCOUNT_ID, DEFAULT_BASE_URL)
+def test_modules_use_what_awx_injects(monkeypatch, run_module, sent_requests, credential_type, inputs, auth):
+    for variable in env_options():
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in injected_env(credential_type, inputs).items():
+        monkeypatch.setenv(variable, value)
+    # No connection option on the task, as in the AWX project playbooks.
+    run_module(byoip_prefix, dict(cidr="203.0.113.0/24", asn=13335, api_token=None, account_id=None,
+                                  base_url=None))
+    (_method, url), headers = sent_requests[0], sent_requests.headers[0]
+    assert url == "%s/accounts/%s/addressing/prefixes" % (DEFAULT_BASE_URL, ACCOUNT_ID)
+    assert (headers.get("Authorization"), headers.get("X-Auth-Email"), headers.get("X-Auth-Key")) == auth
 
 
 # --- job templates ---------------------------------------------------------------------------------------------

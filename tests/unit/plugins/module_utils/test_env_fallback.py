@@ -1,78 +1,69 @@
 """Connection options from the environment, the way AWX's credential injection sets them.
 
-AWX renders every env injector of a credential type; a field left blank becomes an empty variable. The modules
-must read an empty variable as unset, or a token credential (CLOUDFLARE_API_KEY="") fails as "mutually exclusive".
+AWX renders every env injector of a credential type; a field left blank becomes an empty variable. An empty
+variable counts as unset: a token credential arrives with CLOUDFLARE_API_KEY="", a Global API key credential with
+CLOUDFLARE_API_TOKEN="", and an empty CLOUDFLARE_BASE_URL must not replace the default API URL.
 """
 
 import pytest
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
 from ansible_collections.cloudflare.addressing.plugins.module_utils._api import DEFAULT_BASE_URL
-from ansible_collections.cloudflare.addressing.plugins.module_utils._common import (
-    API_MUTUALLY_EXCLUSIVE,
-    API_REQUIRED_ONE_OF,
-    API_REQUIRED_TOGETHER,
-    api_argument_spec,
-)
+from ansible_collections.cloudflare.addressing.plugins.modules import byoip_prefix
 
 ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
 VARIABLES = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID",
              "CLOUDFLARE_BASE_URL")
+# No connection option on the task: everything comes from the environment.
+FROM_ENVIRONMENT = dict(cidr="203.0.113.0/24", asn=13335, api_token=None, account_id=None, base_url=None)
 
 
-def validate(monkeypatch, environment, params=None):
+@pytest.fixture
+def environment(monkeypatch):
     for name in VARIABLES:
         monkeypatch.delenv(name, raising=False)
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    validator = ArgumentSpecValidator(api_argument_spec(), mutually_exclusive=API_MUTUALLY_EXCLUSIVE,
-                                      required_together=API_REQUIRED_TOGETHER, required_one_of=API_REQUIRED_ONE_OF)
-    return validator.validate(dict(params or {}))
+
+    def set_env(**values):
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+    return set_env
 
 
-def test_token_credential_with_blank_key_fields(monkeypatch):
-    result = validate(monkeypatch, dict(CLOUDFLARE_API_TOKEN="token", CLOUDFLARE_EMAIL="", CLOUDFLARE_API_KEY="",
-                                        CLOUDFLARE_ACCOUNT_ID=ACCOUNT_ID, CLOUDFLARE_BASE_URL=""))
-    assert result.error_messages == []
-    params = result.validated_parameters
-    assert (params["api_token"], params["api_email"], params["api_key"]) == ("token", None, None)
-    assert params["account_id"] == ACCOUNT_ID
-    assert params["base_url"] == DEFAULT_BASE_URL
+def sent(sent_requests):
+    (method, url), headers = sent_requests[0], sent_requests.headers[0]
+    return method, url, headers.get("Authorization"), headers.get("X-Auth-Email"), headers.get("X-Auth-Key")
 
 
-def test_global_key_credential_with_blank_token(monkeypatch):
-    result = validate(monkeypatch, dict(CLOUDFLARE_API_TOKEN="", CLOUDFLARE_EMAIL="admin@example.com",
-                                        CLOUDFLARE_API_KEY="key", CLOUDFLARE_ACCOUNT_ID=ACCOUNT_ID))
-    assert result.error_messages == []
-    params = result.validated_parameters
-    assert (params["api_token"], params["api_email"], params["api_key"]) == (None, "admin@example.com", "key")
+def test_token_credential_with_blank_key_fields_and_url(run_module, sent_requests, environment):
+    environment(CLOUDFLARE_API_TOKEN="token-value", CLOUDFLARE_EMAIL="", CLOUDFLARE_API_KEY="",
+                CLOUDFLARE_ACCOUNT_ID=ACCOUNT_ID, CLOUDFLARE_BASE_URL="")
+    run_module(byoip_prefix, FROM_ENVIRONMENT)
+    assert sent(sent_requests) == ("GET", "%s/accounts/%s/addressing/prefixes" % (DEFAULT_BASE_URL, ACCOUNT_ID),
+                                   "Bearer token-value", None, None)
 
 
-def test_a_set_base_url_is_used(monkeypatch):
-    result = validate(monkeypatch, dict(CLOUDFLARE_API_TOKEN="token", CLOUDFLARE_ACCOUNT_ID=ACCOUNT_ID,
-                                        CLOUDFLARE_BASE_URL="http://127.0.0.1:8787/client/v4"))
-    assert result.validated_parameters["base_url"] == "http://127.0.0.1:8787/client/v4"
+def test_global_key_credential_with_a_blank_token(run_module, sent_requests, environment):
+    environment(CLOUDFLARE_API_TOKEN="", CLOUDFLARE_EMAIL="ops@example.com", CLOUDFLARE_API_KEY="k" * 37,
+                CLOUDFLARE_ACCOUNT_ID=ACCOUNT_ID)
+    run_module(byoip_prefix, FROM_ENVIRONMENT)
+    assert sent(sent_requests)[2:] == (None, "ops@example.com", "k" * 37)
 
 
-def test_all_blank_still_asks_for_credentials(monkeypatch):
-    result = validate(monkeypatch, dict((name, "") for name in VARIABLES))
-    messages = " ".join(result.error_messages)
-    assert "account_id" in messages
-    assert "api_token" in messages
+def test_a_set_base_url_is_used(run_module, sent_requests, environment):
+    environment(CLOUDFLARE_API_TOKEN="token-value", CLOUDFLARE_ACCOUNT_ID=ACCOUNT_ID,
+                CLOUDFLARE_BASE_URL="http://127.0.0.1:8787/client/v4")
+    run_module(byoip_prefix, FROM_ENVIRONMENT)
+    assert sent(sent_requests)[1].startswith("http://127.0.0.1:8787/client/v4/accounts/")
 
 
-def test_module_options_win_over_the_environment(monkeypatch):
-    result = validate(monkeypatch, dict(CLOUDFLARE_API_TOKEN="from-env", CLOUDFLARE_ACCOUNT_ID=ACCOUNT_ID),
-                      dict(api_token="from-task"))
-    assert result.validated_parameters["api_token"] == "from-task"
+def test_a_blank_account_id_is_a_missing_account_id(run_module, sent_requests, environment):
+    environment(CLOUDFLARE_API_TOKEN="token-value", CLOUDFLARE_ACCOUNT_ID="")
+    result, failed = run_module(byoip_prefix, FROM_ENVIRONMENT)
+    assert failed and "missing required arguments: account_id" in result["msg"]
+    assert sent_requests == []
 
 
-@pytest.mark.parametrize("option", ["api_token", "api_key"])
-def test_secrets_from_the_environment_are_no_log_values(monkeypatch, option):
-    environment = dict(CLOUDFLARE_ACCOUNT_ID=ACCOUNT_ID)
-    if option == "api_token":
-        environment["CLOUDFLARE_API_TOKEN"] = "secret-value-1"
-    else:
-        environment.update(CLOUDFLARE_EMAIL="admin@example.com", CLOUDFLARE_API_KEY="secret-value-1")
-    assert "secret-value-1" in validate(monkeypatch, environment)._no_log_values
+def test_all_blank_fails_before_any_request(run_module, sent_requests, environment):
+    environment(**dict((name, "") for name in VARIABLES))
+    result, failed = run_module(byoip_prefix, dict(FROM_ENVIRONMENT, account_id=ACCOUNT_ID))
+    assert failed and "No usable Cloudflare credentials" in result["msg"]
+    assert sent_requests == []
