@@ -63,9 +63,10 @@ $(PYBIN)/.done:
 
 # --- the main job -------------------------------------------------------------------------------------------
 
+# A guided tour: the simulator with 5-second timings, then the onboard and status playbooks (tools/demo.py).
 demo: stage
-	$(PY) tools/with_sim.py --validation-seconds 3 --provisioning-seconds 3 -- \
-	  ansible-playbook $(STAGE)/playbooks/demo.yml
+	@CFSIM_LOG=$(BUILD)/demo-cfsim.log $(PY) tools/with_sim.py --quiet --validation-seconds 5 \
+	  --provisioning-seconds 5 --advertisement-hold-seconds 5 -- $(PY) tools/demo.py $(STAGE)
 
 # --- tests --------------------------------------------------------------------------------------------------
 
@@ -89,9 +90,10 @@ integration: stage
 	    $(PY) tools/run_integration.py $(STAGE); \
 	else echo "integration: no targets yet"; fi
 
+# Real ansible-playbook runs against one cfsim per test file; the runs mostly wait, so two files run at a time.
 e2e: stage
 	@if [ -d $(STAGE)/tests/e2e ]; then \
-	  cd $(STAGE) && $(BIN)/pytest -q -p no:cacheprovider -p no:pytest-ansible tests/e2e; \
+	  cd $(STAGE) && $(BIN)/pytest -q -p no:cacheprovider -p no:pytest-ansible -n 2 --dist loadfile tests/e2e; \
 	else echo "e2e: no end-to-end tests yet"; fi
 
 lint: stage
