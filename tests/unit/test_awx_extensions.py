@@ -193,8 +193,8 @@ def test_project_playbooks_run_a_collection_role_without_connection_variables(pl
     options = role_options(role_name)
     passed = play["roles"][0].get("vars", {})
     assert set(passed) <= set(options), set(passed) - set(options)
-    connection = {option for option in options if option.endswith(("_account_id", "_api_token", "_api_email",
-                                                                    "_api_key", "_base_url"))}
+    connection_suffixes = ("_account_id", "_api_token", "_api_email", "_api_key", "_base_url")
+    connection = {option for option in options if option.endswith(connection_suffixes)}
     assert connection and not connection & set(passed)
     required = {option for option, spec in options.items() if spec.get("required")}
     assert required <= set(passed), "%s leaves required role variables unset" % playbook.name
