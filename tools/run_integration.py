@@ -25,7 +25,7 @@ def main():
     with open(config_path, "w", encoding="utf-8") as handle:
         # JSON is YAML; one key per line keeps it readable in failure output.
         json.dump(config, handle, indent=2)
-        handle.write("\n")  # ansible-lint (run later on the same stage by make test) wants a final newline
+        handle.write("\n")
     ansible_test = os.path.join(os.path.dirname(sys.executable), "ansible-test")
     try:
         status = subprocess.call([ansible_test, "integration", "--local", "--color", "no"] + sys.argv[2:], cwd=stage)

@@ -48,6 +48,7 @@ class CloudflareAPIError(Exception):
         self.errors = errors or []
         self.messages = messages or []
         self.notes = []  # what the client did about it, e.g. how long it retried
+        self.retry_after = None  # seconds Cloudflare asked to wait (Retry-After), when it said so
 
     @property
     def codes(self):
@@ -223,6 +224,7 @@ class CloudflareClient:
                 if response.status_code not in RETRYABLE_STATUSES:
                     raise failure
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                failure.retry_after = retry_after
                 delay = retry_after if retry_after is not None else backoff_delay(attempt)
             if attempt >= self.retries:
                 failure.notes.append("gave up after %d retries" % attempt)

@@ -315,13 +315,16 @@ def format_timestamp(moment):
 
 def toggle_hold_message(bgp_prefix, changes, error):
     """The 15-minute advertisement hold in a sentence: when the last change was and when to retry."""
-    last_text = on_demand(bgp_prefix).get("advertised_modified_at")
-    last = parse_timestamp(last_text)
-    if last is None:
-        when = "The last change time is not known; retry in 15 minutes"
+    last = parse_timestamp(on_demand(bgp_prefix).get("advertised_modified_at"))
+    if error.retry_after is not None:
+        # Cloudflare's own Retry-After is exact; the 15 minutes after the last change are the fallback.
+        retry_at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=error.retry_after)
+    elif last is not None:
+        retry_at = last + TOGGLE_HOLD
     else:
-        when = ("The last change was at %s; retry after %s"
-                % (format_timestamp(last), format_timestamp(last + TOGGLE_HOLD)))
+        retry_at = None
+    when = "The last change was at %s" % format_timestamp(last) if last else "The last change time is not known"
+    when += "; retry after %s" % format_timestamp(retry_at) if retry_at else "; retry in 15 minutes"
     return ("Cloudflare refused to %s BGP prefix %s: it allows one advertise or withdraw change per prefix every "
             "15 minutes. %s, or raise retry_max_wait above the remaining wait to let the module wait for it. %s"
             % ("advertise" if changes["advertised"] else "withdraw", bgp_prefix.get("cidr"), when,

@@ -14,7 +14,7 @@ description:
     already bound to another service the module fails and says so, unless O(replace=true).
   - The first binding of a prefix, its default binding, must cover the whole prefix; more specific bindings may
     follow and win for the IPs they cover. Creating the default binding also creates the prefix's whole-prefix BGP
-    prefix, withdrawn (see C(cloudflare.addressing.byoip_bgp_prefix)); Cloudflare advises to allow five hours
+    prefix, withdrawn (see M(cloudflare.addressing.byoip_bgp_prefix)); Cloudflare advises to allow five hours
     before advertising it.
   - The module does not wait for provisioning. A new binding starts in RV(binding.provisioning.state=provisioning)
     and becomes V(active) once Cloudflare has deployed it, which takes four to six hours; re-run the module (or
@@ -50,7 +50,7 @@ options:
       - The service to bind to, by name (matched case-insensitively, for example V(CDN), V(Spectrum) or
         V(Magic Transit)) or by its service id (32 hexadecimal characters).
       - The account's services and their ids are listed by C(GET /accounts/{account_id}/addressing/services)
-        (C(cloudflare.addressing.byoip_service_info)). An unknown name fails and lists the available ones.
+        (M(cloudflare.addressing.byoip_service_info)). An unknown name fails and lists the available ones.
       - Required when O(state=present).
       - Magic Transit can only be the default binding, covering the whole prefix. A given IP can be bound to the
         CDN or to Spectrum, not both.

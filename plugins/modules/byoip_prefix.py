@@ -69,6 +69,8 @@ options:
     choices: [present, absent]
     default: present
 seealso:
+  - module: cloudflare.addressing.byoip_prefix_info
+  - module: cloudflare.addressing.byoip_binding
   - name: Cloudflare BYOIP get started
     description: The onboarding workflow, including how to publish the ownership token.
     link: https://developers.cloudflare.com/byoip/get-started/

@@ -174,6 +174,7 @@ def test_retry_after_beyond_the_remaining_budget_fails_at_once_and_says_so():
         hx.api.patch("/x", {"on_demand": {"advertised": True}})
     assert hx.sleeps == [] and len(hx.session.sent) == 1
     assert "900 s" in caught.value.describe() and "retry_max_wait" in caught.value.describe()
+    assert caught.value.retry_after == 900.0
 
 
 def test_total_wait_is_bounded():

@@ -1,6 +1,8 @@
 """Unit tests of byoip_bgp_prefix's decisions; behaviour against the API is covered by the integration target."""
 
+import datetime
 import ipaddress
+import re
 
 import pytest
 
@@ -108,6 +110,16 @@ def test_toggle_hold_says_when_the_last_change_was_and_when_to_retry():
     assert "last change was at 2025-02-25T00:34:11Z" in message
     assert "retry after 2025-02-25T00:49:11Z" in message
     assert "1401 retry in 840 seconds" in message  # Cloudflare's own words stay visible
+
+
+def test_toggle_hold_prefers_cloudflares_retry_after():
+    error = hold_error()
+    error.retry_after = 840.0
+    before = datetime.datetime.now(datetime.timezone.utc)
+    message = byoip_bgp_prefix.toggle_hold_message(EXISTING, {"advertised": False}, error)
+    retry_at = re.search(r"retry after (\S+Z)", message).group(1)
+    expected = before + datetime.timedelta(seconds=840)
+    assert abs((byoip_bgp_prefix.parse_timestamp(retry_at) - expected).total_seconds()) < 5
 
 
 def test_toggle_hold_without_a_last_change_time():
