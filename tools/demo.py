@@ -24,7 +24,7 @@ def say(text=""):
     bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("", "")
     for paragraph in textwrap.dedent(text).strip("\n").split("\n\n"):
         print(bold + textwrap.fill(" ".join(paragraph.split()), WIDTH) + plain)
-    print()
+        print()
     sys.stdout.flush()
 
 

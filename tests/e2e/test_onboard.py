@@ -51,6 +51,11 @@ def test_eight_get_started_addresses_become_one_29_and_lonely_ones_stay_apart(si
                         ("203.0.113.66/32", "CDN")]
 
 
+def test_the_api_token_from_the_vars_file_never_shows(sim, onboarded):
+    assert sim.api_token not in onboarded.output
+    assert all(sim.api_token not in str(record["result"]) for record in onboarded.records)
+
+
 def test_the_ownership_instructions_name_the_token_and_every_reverse_zone(onboarded):
     messages = [line for record in onboarded.tasks("Say what to publish")
                 for result in record["result"].get("results", []) for line in result.get("msg", [])]
