@@ -26,7 +26,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export CFSIM_REFERENCE_DIR := $(abspath $(ROOT)/../shared/reference)
 
 .PHONY: help venv stage demo test units simulator-tests sanity integration e2e lint docs-lint importer \
-	changelog-lint bench docs packaging clean
+	changelog-lint bench docs packaging release clean
 
 help:
 	@echo "make demo   onboard a prefix against the bundled Cloudflare API simulator (the main job)"
@@ -119,6 +119,10 @@ docs: stage
 packaging: docs
 	cd $(STAGE) && CFA_DOCS_SITE=$(ROOT)/docs/site $(BIN)/pytest -q -p no:cacheprovider -p no:pytest-ansible \
 	  tests/packaging
+
+# Release the version in galaxy.yml: antsibull-changelog release on the staged copy, results copied back.
+release: stage
+	$(PY) tools/release.py $(STAGE)
 
 bench: venv
 	$(PY) tests/benchmarks/simulator_throughput.py
