@@ -167,6 +167,19 @@ class AddressingModule(AnsibleModule):
         failure.update(error.as_dict())
         self.fail_json(msg=message, **failure)
 
+    def exit_with(self, changed, name, before, after, diff_keys, diff_view=None, **extra):
+        """Exit with the resource under `name` (empty when absent) and, in diff mode, its managed fields.
+
+        diff_view, when given, maps an object to the flat view the diff shows.
+        """
+        result = dict(extra, changed=changed)
+        result[name] = after or {}
+        if self._diff:
+            if diff_view is not None:
+                before, after = diff_view(before), diff_view(after)
+            result["diff"] = make_diff(before, after, diff_keys)
+        self.exit_json(**result)
+
     def run(self, body):
         """Call body(); any CloudflareAPIError that escapes becomes a clear failure instead of a traceback."""
         try:

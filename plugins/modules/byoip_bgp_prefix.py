@@ -207,7 +207,6 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     child_network,
     fail_missing_parent,
     lookup_parent_prefix,
-    make_diff,
     same_network,
     single_match,
 )
@@ -464,10 +463,7 @@ def main():
             (changed, before), after = ensure_absent(module, parent, target), None
         else:
             changed, before, after = ensure_present(module, parent, target)
-        result = dict(changed=changed, bgp_prefix=after or {})
-        if module._diff:
-            result["diff"] = make_diff(diff_view(before), diff_view(after), DIFF_KEYS)
-        module.exit_json(**result)
+        module.exit_with(changed, "bgp_prefix", before, after, DIFF_KEYS, diff_view=diff_view)
 
     module.run(run)
 

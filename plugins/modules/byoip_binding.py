@@ -188,7 +188,6 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     child_network,
     find_service,
     list_services,
-    make_diff,
     parent_or_dry_run,
     same_network,
     single_match,
@@ -457,10 +456,7 @@ def main():
             if "name" in wanted:  # before listing bindings: a more specific Magic Transit binding never works
                 check_magic_transit(wanted["name"], target, whole)
             changed, before, after = ensure_present(module, parent, target, whole, wanted)
-        result = dict(changed=changed, binding=after or {})
-        if module._diff:
-            result["diff"] = make_diff(before, after, DIFF_KEYS)
-        module.exit_json(**result)
+        module.exit_with(changed, "binding", before, after, DIFF_KEYS)
 
     module.run(run)
 

@@ -141,7 +141,6 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     check_child_input,
     check_identifier,
     child_network,
-    make_diff,
     parent_or_dry_run,
     same_network,
     single_match,
@@ -243,10 +242,7 @@ def main():
             after = {}
         else:
             changed, before, after = ensure_present(module, parent, wanted)
-        result = dict(changed=changed, delegation=after or {})
-        if module._diff:
-            result["diff"] = make_diff(before, after, DIFF_KEYS)
-        module.exit_json(**result)
+        module.exit_with(changed, "delegation", before, after, DIFF_KEYS)
 
     module.run(run)
 

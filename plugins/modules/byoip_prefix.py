@@ -201,7 +201,6 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     check_onboardable,
     failed_checks,
     find_prefix_by_cidr,
-    make_diff,
     parse_network,
 )
 from ansible_collections.cloudflare.addressing.plugins.module_utils._api import CloudflareAPIError
@@ -354,10 +353,7 @@ def main():
             after, revalidated = {}, False
         else:
             changed, before, after, revalidated = ensure_present(module, network)
-        result = dict(changed=changed, prefix=after or {}, validation_triggered=revalidated)
-        if module._diff:
-            result["diff"] = make_diff(before, after, DIFF_KEYS)
-        module.exit_json(**result)
+        module.exit_with(changed, "prefix", before, after, DIFF_KEYS, validation_triggered=revalidated)
 
     module.run(run)
 
