@@ -26,7 +26,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export CFSIM_REFERENCE_DIR := $(abspath $(ROOT)/../shared/reference)
 
 .PHONY: help venv stage demo test units simulator-tests sanity integration e2e lint docs-lint importer \
-	changelog-lint bench docs clean
+	changelog-lint bench docs packaging release clean
 
 help:
 	@echo "make demo   onboard a prefix against the bundled Cloudflare API simulator (the main job)"
@@ -70,7 +70,7 @@ demo: stage
 
 # --- tests --------------------------------------------------------------------------------------------------
 
-test: units simulator-tests sanity integration e2e lint docs-lint changelog-lint importer
+test: units simulator-tests sanity integration e2e lint docs-lint changelog-lint importer packaging
 	@echo "make test: all suites passed"
 
 units: stage
@@ -109,6 +109,20 @@ importer: stage
 	rm -rf $(DIST) && mkdir -p $(DIST)
 	cd $(STAGE) && $(BIN)/ansible-galaxy collection build --force --output-path $(DIST)
 	$(PY) tools/check_importer.py $(DIST)/cloudflare-addressing-$(VERSION).tar.gz
+
+# The HTML documentation site (antsibull-docs + Sphinx, offline) in docs/site.
+docs: stage
+	$(PY) tools/build_docs.py $(BUILD)/docsite $(ROOT)/docs/site
+
+# What users and automation hubs see of the built collection: ansible-doc for every plugin and role, the docs
+# site's pages (reuses the site `make docs` just built), execution environment metadata with ansible-builder.
+packaging: docs
+	cd $(STAGE) && CFA_DOCS_SITE=$(ROOT)/docs/site $(BIN)/pytest -q -p no:cacheprovider -p no:pytest-ansible \
+	  tests/packaging
+
+# Release the version in galaxy.yml: antsibull-changelog release on the staged copy, results copied back.
+release: stage
+	$(PY) tools/release.py $(STAGE)
 
 bench: venv
 	$(PY) tests/benchmarks/simulator_throughput.py

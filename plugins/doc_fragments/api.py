@@ -72,6 +72,9 @@ options:
 notes:
   - The modules talk to the Cloudflare API from the host they run on, usually C(localhost).
   - Credentials are never printed, also not with C(-vvv) or in diffs.
+  - An empty E(CLOUDFLARE_API_TOKEN), E(CLOUDFLARE_EMAIL), E(CLOUDFLARE_API_KEY), E(CLOUDFLARE_ACCOUNT_ID) or
+    E(CLOUDFLARE_BASE_URL) environment variable counts as unset. AWX sets a variable to an empty string for
+    every optional field of a credential left blank.
 requirements:
   - requests
 seealso:

@@ -8,10 +8,12 @@ For internal collection use only: this is not a public interface and may change 
 """
 
 import ipaddress
+import os
 import re
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._api import (
@@ -32,14 +34,28 @@ FAILED_VALIDATION_STATES = frozenset(("invalid", "missing", "mismatch_asn"))
 VALIDATION_CHECKS = ("irr_validation_state", "rpki_validation_state", "ownership_validation_state")
 
 
+def non_empty_env_fallback(*names):
+    """The first of the environment variables that is set and not empty, like env_fallback otherwise.
+
+    AWX renders every injector of a credential type, so an optional field left blank arrives as an empty variable
+    (CLOUDFLARE_API_KEY="" next to a token). Taken as a value, an empty CLOUDFLARE_BASE_URL would replace the
+    default API URL and an empty CLOUDFLARE_ACCOUNT_ID would read as a malformed id instead of a missing one.
+    """
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    raise AnsibleFallbackNotFound
+
+
 def api_argument_spec():
     """Connection options shared by every module (documented in the cloudflare.addressing.api doc fragment)."""
     return dict(
-        api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["CLOUDFLARE_API_TOKEN"])),
-        api_email=dict(type="str", fallback=(env_fallback, ["CLOUDFLARE_EMAIL"])),
-        api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["CLOUDFLARE_API_KEY"])),
-        account_id=dict(type="str", required=True, fallback=(env_fallback, ["CLOUDFLARE_ACCOUNT_ID"])),
-        base_url=dict(type="str", default=DEFAULT_BASE_URL, fallback=(env_fallback, ["CLOUDFLARE_BASE_URL"])),
+        api_token=dict(type="str", no_log=True, fallback=(non_empty_env_fallback, ["CLOUDFLARE_API_TOKEN"])),
+        api_email=dict(type="str", fallback=(non_empty_env_fallback, ["CLOUDFLARE_EMAIL"])),
+        api_key=dict(type="str", no_log=True, fallback=(non_empty_env_fallback, ["CLOUDFLARE_API_KEY"])),
+        account_id=dict(type="str", required=True, fallback=(non_empty_env_fallback, ["CLOUDFLARE_ACCOUNT_ID"])),
+        base_url=dict(type="str", default=DEFAULT_BASE_URL, fallback=(non_empty_env_fallback, ["CLOUDFLARE_BASE_URL"])),
         validate_certs=dict(type="bool", default=True),
         request_timeout=dict(type="float", default=30.0),
         retries=dict(type="int", default=10),
