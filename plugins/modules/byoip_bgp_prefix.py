@@ -25,19 +25,8 @@ extends_documentation_fragment:
   - cloudflare.addressing.api
   - cloudflare.addressing.attributes
   - cloudflare.addressing.attributes.ACTIONGROUP_BYOIP
+  - cloudflare.addressing.parent_prefix
 options:
-  prefix_cidr:
-    description:
-      - CIDR of the parent BYOIP prefix, for example C(198.18.0.0/23).
-      - Mutually exclusive with O(prefix_id). One of them is required.
-      - In check mode, a parent prefix that does not exist yet (an earlier task of the same dry run would add it) is
-        reported as a predicted creation with a warning; outside check mode it is an error.
-    type: str
-  prefix_id:
-    description:
-      - Identifier (32 hexadecimal characters) of the parent BYOIP prefix.
-      - Mutually exclusive with O(prefix_cidr). A parent prefix given by id that does not exist is always an error.
-    type: str
   cidr:
     description:
       - The BGP prefix, for example C(198.18.1.0/24). Defaults to the whole parent prefix.

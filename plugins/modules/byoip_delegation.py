@@ -24,20 +24,8 @@ extends_documentation_fragment:
   - cloudflare.addressing.api
   - cloudflare.addressing.attributes
   - cloudflare.addressing.attributes.ACTIONGROUP_BYOIP
+  - cloudflare.addressing.parent_prefix
 options:
-  prefix_cidr:
-    description:
-      - CIDR of the BYOIP prefix to delegate from, for example C(203.0.113.0/24).
-      - Mutually exclusive with O(prefix_id). One of them is required.
-      - In check mode a prefix that does not exist yet (because an earlier task of the same dry run would add it)
-        gives a warning and a predicted delegation instead of a failure.
-    type: str
-  prefix_id:
-    description:
-      - Identifier (32 hexadecimal characters) of the BYOIP prefix to delegate from.
-      - Mutually exclusive with O(prefix_cidr). A prefix id that names no prefix of the account always fails,
-        unless O(state=absent).
-    type: str
   cidr:
     description:
       - The part of the prefix to delegate, for example C(203.0.113.128/25). It must lie inside the prefix and have
