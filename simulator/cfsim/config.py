@@ -30,6 +30,12 @@ def parse_rate_limit(text):
 
 
 def non_negative_seconds(value, name):
+    # Control-API callers template their bodies, and older Ansible renders "{{ n }}" as the string "n".
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            pass
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ValueError("%s must be a number of seconds >= 0" % name)
     return float(value)
