@@ -400,7 +400,7 @@ def parent_or_dry_run(module, what):
     if parent is not None or module.params.get("state") == "absent":
         return parent
     if module.check_mode and not module.params.get("prefix_id"):
-        module.warn("The %s does not exist in account %s yet; this dry run predicts %s as if an earlier task had "
+        module.warn("The %s does not exist yet in account %s; this dry run predicts %s as if an earlier task had "
                     "added the prefix. A real run fails unless the prefix exists by then."
                     % (describe_parent(module), module.params["account_id"], what))
         return None

@@ -194,8 +194,7 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     InputError,
     check_child_input,
     child_network,
-    fail_missing_parent,
-    lookup_parent_prefix,
+    parent_or_dry_run,
     same_network,
     single_match,
 )
@@ -413,25 +412,6 @@ def ensure_absent(module, parent, network):
     return True, existing
 
 
-def resolve_parent(module, parent_network, network):
-    """(parent prefix, BGP prefix network) once the parent is read; handles a parent that does not exist.
-
-    The network is None when there is nothing to do (state=absent without a parent); the parent is None in a
-    check-mode dry run whose parent prefix an earlier task would add.
-    """
-    parent = lookup_parent_prefix(module)
-    if parent is not None:
-        return parent, child_network(parent, network)
-    if module.params["state"] == "absent":
-        return None, None
-    if module.check_mode and parent_network is not None:
-        module.warn("Prefix %s does not exist yet; predicting the creation of its BGP prefix, assuming an earlier "
-                    "task adds the prefix." % parent_network)
-        return None, network or parent_network
-    fail_missing_parent(module)
-    return None, None
-
-
 def main():
     argument_spec = dict(PARENT_PREFIX_SPEC)
     argument_spec.update(
@@ -450,13 +430,15 @@ def main():
     module.input_check(check_asn_prepend_count, module.params["asn_prepend_count"])
 
     def run():
-        parent, target = resolve_parent(module, parent_network, network)
-        if target is None:
+        parent = parent_or_dry_run(module, "its BGP prefix")
+        if parent is None and module.params["state"] == "absent":
             changed, before, after = False, None, None
+        elif parent is None:  # check mode: an earlier task of the dry run adds the prefix
+            changed, before, after = ensure_present(module, None, network or parent_network)
         elif module.params["state"] == "absent":
-            (changed, before), after = ensure_absent(module, parent, target), None
+            (changed, before), after = ensure_absent(module, parent, child_network(parent, network)), None
         else:
-            changed, before, after = ensure_present(module, parent, target)
+            changed, before, after = ensure_present(module, parent, child_network(parent, network))
         module.exit_with(changed, "bgp_prefix", before, after, DIFF_KEYS, diff_view=diff_view)
 
     module.run(run)

@@ -46,6 +46,22 @@ def sent_requests(monkeypatch):
     return sent
 
 
+CLOUDFLARE_VARIABLES = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "CLOUDFLARE_ACCOUNT_ID",
+                        "CLOUDFLARE_BASE_URL")
+
+
+@pytest.fixture
+def environment(monkeypatch):
+    """No CLOUDFLARE_* variable is set; the returned function sets some."""
+    for name in CLOUDFLARE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+    def set_env(**values):
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+    return set_env
+
+
 @pytest.fixture
 def run_module(capsys):
     """Run module.main() with args on top of CONNECTION (None removes an option); return (result, failed)."""

@@ -9,17 +9,6 @@ TASK_TOKEN = "task-token-00000000000000000000000000000"
 PREFIX = dict(cidr="203.0.113.0/24", asn=13335)
 
 
-@pytest.fixture
-def environment(monkeypatch):
-    for name in ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-
-    def set_env(**values):
-        for name, value in values.items():
-            monkeypatch.setenv(name, value)
-    return set_env
-
-
 def sent_credentials(sent_requests):
     headers = sent_requests.headers[0]
     return headers.get("Authorization"), headers.get("X-Auth-Email"), headers.get("X-Auth-Key")

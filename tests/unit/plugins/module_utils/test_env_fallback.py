@@ -5,8 +5,6 @@ variable counts as unset: a token credential arrives with CLOUDFLARE_API_KEY="",
 CLOUDFLARE_API_TOKEN="", and an empty CLOUDFLARE_BASE_URL must not replace the default API URL.
 """
 
-import pytest
-
 from ansible_collections.cloudflare.addressing.plugins.module_utils._api import DEFAULT_BASE_URL
 from ansible_collections.cloudflare.addressing.plugins.modules import byoip_prefix
 
@@ -15,17 +13,6 @@ VARIABLES = ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY", "
              "CLOUDFLARE_BASE_URL")
 # No connection option on the task: everything comes from the environment.
 FROM_ENVIRONMENT = dict(cidr="203.0.113.0/24", asn=13335, api_token=None, account_id=None, base_url=None)
-
-
-@pytest.fixture
-def environment(monkeypatch):
-    for name in VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-    def set_env(**values):
-        for name, value in values.items():
-            monkeypatch.setenv(name, value)
-    return set_env
 
 
 def sent(sent_requests):
