@@ -44,15 +44,19 @@ def identify(headers, config, client_address):
     service_key = _header(headers, "X-Auth-User-Service-Key")
     if email or key:
         rate_key = "email_key:%s:%s" % (email, key)
+        # The real API names every malformed header in one error_chain, not only the first.
+        chain = []
         if not email or not EMAIL.fullmatch(email):
-            return Credential("invalid", rate_key, _bad_headers(errors.INVALID_EMAIL_FORMAT,
-                                                                "Invalid format for X-Auth-Email header"))
+            chain.append((errors.INVALID_EMAIL_FORMAT, "Invalid format for X-Auth-Email header"))
         if not key or not API_KEY.fullmatch(key):
-            return Credential("invalid", rate_key, _bad_headers(errors.INVALID_KEY_FORMAT,
-                                                                "Invalid format for X-Auth-Key header"))
+            chain.append((errors.INVALID_KEY_FORMAT, "Invalid format for X-Auth-Key header"))
+        if chain:
+            return Credential("invalid", rate_key, errors.ApiError(400, errors.INVALID_HEADERS,
+                                                                   "Invalid request headers", error_chain=chain))
         if email.lower() == config.api_email.lower() and key == config.api_key:
             return Credential("email_key", rate_key)
-        return Credential("invalid", rate_key, _authentication_error())
+        return Credential("invalid", rate_key, errors.ApiError(403, errors.UNKNOWN_EMAIL_KEY,
+                                                               "Unknown X-Auth-Key or X-Auth-Email"))
     if authorization:
         match = BEARER.fullmatch(authorization)
         if not match:

@@ -43,7 +43,8 @@ class Control:
         name = segments[0] if segments else ""
         rest = segments[1:]
         handler = getattr(self, "%s_%s" % (method.lower(), name.replace("-", "_")), None)
-        if handler is None or (rest and name not in ("prefixes", "bindings", "address_maps", "faults")):
+        # Only the test-only state routes take an id; /faults/<id> would otherwise act on every fault.
+        if handler is None or (rest and name not in ("prefixes", "bindings", "address_maps")):
             raise ControlError(404, "no control route %s /__sim/%s" % (method, "/".join(segments)))
         return handler(rest, query, body)
 

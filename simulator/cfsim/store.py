@@ -180,11 +180,14 @@ class Store:
             "modified_at": rfc3339(record["modified_at"]),
         }
 
+    def _deployed(self, record, now):
+        # Once deployed, a binding stays active: a longer provisioning time only affects bindings still deploying.
+        return record.get("deployed", False) or now >= record["created_at"] + self.config.provisioning_seconds
+
     def _binding_view(self, record, now):
         state = record.get("state_override")
         if state is None:
-            ready = now >= record["created_at"] + self.config.provisioning_seconds
-            state = "active" if ready else "provisioning"
+            state = "active" if self._deployed(record, now) else "provisioning"
         return {
             "id": record["id"],
             "cidr": record["cidr"],
@@ -699,12 +702,18 @@ class Store:
 
     # --- control API operations ------------------------------------------------------------------------------
 
+    def _settle(self, now):
+        for record in self.prefixes.values():
+            self._resolve(record, now)
+        for children in self.bindings.values():
+            for record in children.values():
+                if self._deployed(record, now):
+                    record["deployed"] = True
+
     def settle(self):
-        """Resolve every check that is already due, so a change of outcome or timing only affects later ones."""
+        """Resolve every check and deployment already due, so a change of outcome or timing only affects later ones."""
         with self.lock:
-            now = self.clock.now()
-            for record in self.prefixes.values():
-                self._resolve(record, now)
+            self._settle(self.clock.now())
 
     def set_outcome(self, cidr, outcome):
         """outcome: an OUTCOMES name, a dict of per-check states, or None to remove the per-CIDR override."""
@@ -771,6 +780,8 @@ class Store:
     def snapshot(self):
         """A JSON-able copy of the whole state (taken under the lock, so it is consistent)."""
         with self.lock:
+            # Settled first, so a restart with other timings does not undo what was already due.
+            self._settle(self.clock.now())
             loas = []
             for record in self.loas.values():
                 copy = dict(record)

@@ -11,6 +11,7 @@ import pytest
 from simapi import Api
 
 AUTH_ERROR = {"code": 10000, "message": "Authentication error"}
+UNKNOWN_EMAIL_KEY = {"code": 9103, "message": "Unknown X-Auth-Key or X-Auth-Email"}
 
 
 def failure(response, status):
@@ -62,11 +63,20 @@ def test_every_scheme_works_and_is_logged(raw, sim):
     ({"X-Auth-Email": "not-an-email", "X-Auth-Key": "cfsim0key0123456789abcdef0123456789abc"}, 400,
      {"code": 6003, "message": "Invalid request headers",
       "error_chain": [{"code": 6102, "message": "Invalid format for X-Auth-Email header"}]}),
+    # Both headers bad: the real API names both in one chain.
+    ({"X-Auth-Email": "not-an-email", "X-Auth-Key": "bad key!"}, 400,
+     {"code": 6003, "message": "Invalid request headers",
+      "error_chain": [{"code": 6102, "message": "Invalid format for X-Auth-Email header"},
+                      {"code": 6103, "message": "Invalid format for X-Auth-Key header"}]}),
+    ({"X-Auth-Key": "an-api-token-is-not-a-global-key"}, 400,
+     {"code": 6003, "message": "Invalid request headers",
+      "error_chain": [{"code": 6102, "message": "Invalid format for X-Auth-Email header"},
+                      {"code": 6103, "message": "Invalid format for X-Auth-Key header"}]}),
     ({"Authorization": "Bearer unknown-token-0123456789abcdef0123456"}, 403, AUTH_ERROR),
     ({"X-Auth-Email": "someone@example.com", "X-Auth-Key": "cfsim0key0123456789abcdef0123456789abc"}, 403,
-     AUTH_ERROR),
+     UNKNOWN_EMAIL_KEY),
     ({"X-Auth-Email": "admin@example.com", "X-Auth-Key": "0123456789abcdef0123456789abcdef01234"}, 403,
-     AUTH_ERROR),
+     UNKNOWN_EMAIL_KEY),
     ({"X-Auth-User-Service-Key": "v1.0-someone-else"}, 403, AUTH_ERROR),
 ])
 def test_bad_credentials(raw, sim, headers, status, error):

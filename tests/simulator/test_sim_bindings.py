@@ -43,6 +43,23 @@ def test_provisioning_becomes_active_after_provisioning_seconds(api, sim):
     assert api.ok("GET", path)["provisioning"]["state"] == "active"
 
 
+def test_a_longer_provisioning_time_does_not_undeploy_active_bindings(api, sim):
+    prefix, default, _bgp = api.bound_prefix()
+    path = "/prefixes/%s/bindings/%s" % (prefix["id"], default["id"])
+    sim.advance(120)
+    later = api.ok("POST", "/prefixes/%s/bindings" % prefix["id"], {"cidr": "203.0.113.0/29", "service_id": CDN},
+                   status=201)
+    sim.control("PATCH", "/config", {"provisioning_seconds": 3600})
+    assert api.ok("GET", path)["provisioning"]["state"] == "active"
+    later_path = "/prefixes/%s/bindings/%s" % (prefix["id"], later["id"])
+    assert api.ok("GET", later_path)["provisioning"]["state"] == "provisioning"
+    sim.advance(3599)
+    assert api.ok("GET", later_path)["provisioning"]["state"] == "provisioning"
+    # A shorter time still lets bindings that are deploying finish sooner.
+    sim.control("PATCH", "/config", {"provisioning_seconds": 1})
+    assert api.ok("GET", later_path)["provisioning"]["state"] == "active"
+
+
 def test_bindings_need_an_approved_prefix(api):
     prefix = api.prefix()
     api.fails("POST", "/prefixes/%s/bindings" % prefix["id"], {"cidr": prefix["cidr"], "service_id": CDN},

@@ -112,6 +112,31 @@ def test_state_survives_a_restart(tmp_path):
         assert again.stop() == 0
 
 
+def test_a_restart_with_longer_timings_keeps_what_was_already_due(tmp_path):
+    state = tmp_path / "state.json"
+    sim = start_cfsim("--state-file", str(state), "--quiet", "--validation-seconds", "1",
+                      "--provisioning-seconds", "1")
+    api = Api(sim)
+    prefix = api.prefix("203.0.113.0/24")
+    sim.advance(1)
+    binding = api.ok("POST", "/prefixes/%s/bindings" % prefix["id"], {"cidr": prefix["cidr"], "service_id": CDN},
+                     status=201)
+    sim.advance(1)
+    api.session.close()
+    assert sim.stop() == 0
+
+    again = start_cfsim("--state-file", str(state), "--quiet", "--validation-seconds", "3600",
+                        "--provisioning-seconds", "3600")
+    api = Api(again)
+    try:
+        assert api.ok("GET", "/prefixes/%s" % prefix["id"])["approved"] == "V"
+        found = api.ok("GET", "/prefixes/%s/bindings/%s" % (prefix["id"], binding["id"]))
+        assert found["provisioning"]["state"] == "active"
+    finally:
+        api.session.close()
+        assert again.stop() == 0
+
+
 def test_state_is_saved_soon_after_a_change_not_only_at_exit(tmp_path):
     state = tmp_path / "state.json"
     sim = start_cfsim("--state-file", str(state), "--quiet")

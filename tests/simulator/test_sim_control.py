@@ -228,6 +228,12 @@ def test_fault_listing_and_clearing(sim):
     listed = sim.control("GET", "/faults")["faults"]
     summary = [(f["path"], f["remaining"], f["action"], f["status"]) for f in listed]
     assert summary == [("x", 3, "status", 500), ("y", 1, "drop", None)]
+    # Faults have no per-id routes: naming one must not act on all of them.
+    for method in ("GET", "DELETE"):
+        with pytest.raises(ControlError) as raised:
+            sim.control(method, "/faults/%s" % listed[0]["id"])
+        assert raised.value.status == 404
+    assert len(sim.control("GET", "/faults")["faults"]) == 2
     sim.control("DELETE", "/faults")
     assert sim.control("GET", "/faults") == {"faults": []}
 
