@@ -36,6 +36,7 @@ OUTCOME_STATES = {
     "invalid": ("valid", "invalid", "valid"),
     "missing": ("missing", "valid", "valid"),
     "mismatch_asn": ("mismatch_asn", "valid", "valid"),
+    "manual": ("valid", "valid", "valid"),  # once the ownership token is published (see _resolve)
 }
 
 
@@ -104,15 +105,14 @@ class Store:
         record["ownership_validation_state"] = "pending"
         record["check_started_at"] = now
 
-    def _outcome_states(self, record, resolved_at):
+    def _outcome_states(self, record):
         outcome = self.outcomes.get(record["cidr"], self.config.validation_outcome)
         if isinstance(outcome, dict):
             return (outcome.get("irr", "valid"), outcome.get("rpki", "valid"), outcome.get("ownership", "valid"))
-        if outcome == "manual":
-            published = record.get("token_published_at")
-            ownership = "valid" if published is not None and published <= resolved_at else "missing"
-            return ("valid", "valid", ownership)
         return OUTCOME_STATES[outcome]
+
+    def _manual(self, record):
+        return self.outcomes.get(record["cidr"], self.config.validation_outcome) == "manual"
 
     def _resolve(self, record, now):
         started = record["check_started_at"]
@@ -121,7 +121,15 @@ class Store:
         resolved_at = started + self.config.validation_seconds
         if now < resolved_at:
             return
-        irr, rpki, ownership = self._outcome_states(record, resolved_at)
+        if self._manual(record):
+            published = record.get("token_published_at")
+            if published is None:
+                # IRR and RPKI are done; ownership waits for the cf-validation remark or TXT records.
+                record["irr_validation_state"] = record["rpki_validation_state"] = "valid"
+                record["modified_at"] = max(record["modified_at"], resolved_at)
+                return
+            resolved_at = max(resolved_at, published)
+        irr, rpki, ownership = self._outcome_states(record)
         record["irr_validation_state"] = irr
         record["rpki_validation_state"] = rpki
         record["ownership_validation_state"] = ownership

@@ -181,7 +181,7 @@ def test_validation_resolves_after_validation_seconds(api, sim):
     ("invalid", ("valid", "invalid", "valid")),
     ("missing", ("missing", "valid", "valid")),
     ("mismatch_asn", ("mismatch_asn", "valid", "valid")),
-    ("manual", ("valid", "valid", "missing")),
+    ("manual", ("valid", "valid", "pending")),
 ])
 def test_failing_outcomes_keep_the_prefix_pending(api, sim, outcome, expected):
     sim.control("PATCH", "/config", {"validation_outcome": outcome})
@@ -215,21 +215,22 @@ def test_validate_reruns_the_checks_and_fixes_a_failure(api, sim):
     assert api.ok("GET", "/prefixes/%s" % prefix["id"])["approved"] == "V"
 
 
-def test_manual_outcome_needs_the_published_token(api, sim):
+def test_manual_outcome_waits_for_the_published_token(api, sim):
     sim.control("PATCH", "/config", {"validation_outcome": "manual"})
     early, late = api.prefix("192.0.2.0/24"), api.prefix("198.51.100.0/24")
     published = sim.control("POST", "/ownership-tokens", {"cidr": "192.0.2.0/24"})
     assert published["ownership_validation_token"] == early["ownership_validation_token"]
     sim.advance(60)
     assert api.ok("GET", "/prefixes/%s" % early["id"])["approved"] == "V"
-    failed = api.ok("GET", "/prefixes/%s" % late["id"])
-    assert failed["ownership_validation_state"] == "missing" and failed["approved"] == "P"
-    # Publishing after the run resolved changes nothing until validation is triggered again.
+    waiting = api.ok("GET", "/prefixes/%s" % late["id"])
+    assert states(waiting) == ("valid", "valid", "pending") and waiting["approved"] == "P"
+    sim.advance(3600)
+    assert api.ok("GET", "/prefixes/%s" % late["id"])["ownership_validation_state"] == "pending"
+    # Publishing the token (the IRR remark or the TXT records) completes the waiting run: no re-validation needed.
     sim.control("POST", "/ownership-tokens", {"prefix_id": late["id"]})
-    assert api.ok("GET", "/prefixes/%s" % late["id"])["ownership_validation_state"] == "missing"
-    api.ok("POST", "/prefixes/%s/validate" % late["id"], status=202)
-    sim.advance(60)
-    assert api.ok("GET", "/prefixes/%s" % late["id"])["approved"] == "V"
+    approved = api.ok("GET", "/prefixes/%s" % late["id"])
+    assert states(approved) == ("valid",) * 3 and approved["approved"] == "V"
+    assert approved["modified_at"] > waiting["modified_at"]
 
 
 def test_approval_is_not_taken_back_by_a_failed_revalidation(api, sim):
