@@ -6,6 +6,8 @@ import threading
 from . import errors
 from .clock import rfc1123
 
+MAX_RETRY_AFTER = 60
+
 
 class RateLimiter:
     def __init__(self, config, clock):
@@ -30,7 +32,9 @@ class RateLimiter:
             if window[1] >= limit:
                 ends = window[0] + seconds
                 headers = {
-                    "Retry-After": str(max(1, int(math.ceil(ends - now)))),
+                    # Capped like the reference's simulator rule (section 9): clients such as the Cloudflare
+                    # Python SDK only honour 0 < Retry-After <= 60 and fall back to short backoffs otherwise.
+                    "Retry-After": str(min(MAX_RETRY_AFTER, max(1, int(math.ceil(ends - now))))),
                     "x-ratelimit-limit": str(limit),
                     "x-ratelimit-remaining": "0",
                     "x-ratelimit-reset": rfc1123(ends),

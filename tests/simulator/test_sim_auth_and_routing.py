@@ -180,6 +180,16 @@ def test_rate_limit_per_credential(api, raw, sim):
     assert api.call("GET", "/prefixes").status_code == 200, "a new window"
 
 
+def test_rate_limit_retry_after_is_at_most_60_seconds(api, sim):
+    sim.control("PATCH", "/config", {"rate_limit": {"requests": 1, "seconds": 300}})
+    api.call("GET", "/prefixes")
+    limited = api.call("GET", "/prefixes")
+    assert limited.status_code == 429 and limited.headers["Retry-After"] == "60"
+    reset_at = email.utils.parsedate_to_datetime(limited.headers["x-ratelimit-reset"])
+    now = email.utils.parsedate_to_datetime(limited.headers["Date"])
+    assert 299 <= (reset_at - now).total_seconds() <= 301, "the window itself still lasts five minutes"
+
+
 def test_rate_limit_headers_on_every_api_response(api, raw):
     for response in (api.call("GET", "/prefixes"), api.call("GET", "/nope"), raw.call("GET", "/prefixes"),
                      api.call("POST", "/prefixes", {})):
