@@ -73,8 +73,8 @@ def test_no_credential_in_vvv_output_or_diffs(sim, tmp_path):
     # INJECT_INVOCATION makes every result echo its module arguments, as ansible-core before 2.19 always did,
     # so a credential option that lost no_log would show up at -vvv.
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(), CLOUDFLARE_EMAIL=sim.email,
-               CLOUDFLARE_API_KEY=API_KEY, ANSIBLE_NOCOLOR="1", ANSIBLE_INJECT_INVOCATION="true", ANSIBLE_LOCALHOST_WARNING="false",
-               ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
+               CLOUDFLARE_API_KEY=API_KEY, ANSIBLE_NOCOLOR="1", ANSIBLE_INJECT_INVOCATION="true",
+               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
     env.pop("CLOUDFLARE_API_TOKEN", None)
     ansible_playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
     run = subprocess.run(
