@@ -111,3 +111,18 @@ def test_a_missing_magic_transit_route_fails_with_an_explanation(sim, runner):
     message = run.failure_messages()
     assert "198.51.100.0/24 (Magic Transit) reports magic_transit_route_missing" in message
     assert "Add a Magic Transit route" in message
+
+    # A dry run completes and says why the binding is stuck, not that it is still deploying.
+    dry_run = runner.run("onboard", variables, "--check")
+    assert dry_run.returncode == 0, dry_run.output
+    report = dry_run.fact("byoip_onboard_report")[0]
+    assert report["pending"][1:] == ["deployment: 198.51.100.0/24 reports magic_transit_route_missing (Cloudflare "
+                                     "has no Magic Transit route for these addresses)"]
+    assert report["next_steps"][0] == ("add a Magic Transit route (static route or tunnel) that covers "
+                                       "198.51.100.0/24, then run the role again")
+    status = runner.run("status", {})
+    assert status.returncode == 0, status.output
+    prefix = status.fact("byoip_status_report")["prefixes"][0]
+    assert prefix["state"] == "Magic Transit route missing"
+    assert prefix["problems"] == ["binding 198.51.100.0/24: Cloudflare has no Magic Transit route for these "
+                                  "addresses; add a static route or tunnel that covers them."]

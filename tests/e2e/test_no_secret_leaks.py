@@ -11,6 +11,7 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "helpers"))
 
 from cfsim_runner import start_cfsim  # noqa: E402  pylint: disable=wrong-import-position
+from conftest import collections_path  # noqa: E402  pylint: disable=wrong-import-position
 
 TOKEN = "s3cr3t-t0ken-that-must-never-be-printed-0"
 API_KEY = "s3cr3tglobalkey0000000000000000000000"
@@ -71,9 +72,9 @@ def test_no_credential_in_vvv_output_or_diffs(sim, tmp_path):
     playbook.write_text(PLAYBOOK, encoding="utf-8")
     # INJECT_INVOCATION makes every result echo its module arguments, as ansible-core before 2.19 always did,
     # so a credential option that lost no_log would show up at -vvv.
-    env = dict(os.environ, CLOUDFLARE_EMAIL=sim.email, CLOUDFLARE_API_KEY=API_KEY, ANSIBLE_NOCOLOR="1",
-               ANSIBLE_INJECT_INVOCATION="true", ANSIBLE_LOCALHOST_WARNING="false",
-               ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(), CLOUDFLARE_EMAIL=sim.email,
+               CLOUDFLARE_API_KEY=API_KEY, ANSIBLE_NOCOLOR="1", ANSIBLE_INJECT_INVOCATION="true",
+               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
     env.pop("CLOUDFLARE_API_TOKEN", None)
     ansible_playbook = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
     run = subprocess.run(
