@@ -11,6 +11,7 @@ import ipaddress
 import os
 import re
 import traceback
+from urllib.parse import urlparse
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.errors import AnsibleFallbackNotFound
@@ -64,6 +65,7 @@ def api_argument_spec():
 
 
 CREDENTIAL_OPTIONS = ("api_token", "api_email", "api_key")
+CREDENTIAL_VARIABLES = dict(api_token="CLOUDFLARE_API_TOKEN", api_email="CLOUDFLARE_EMAIL", api_key="CLOUDFLARE_API_KEY")
 
 # Child resources (delegations, bindings, BGP prefixes) name their parent prefix by CIDR or by id.
 PARENT_PREFIX_SPEC = dict(
@@ -99,6 +101,7 @@ class AddressingModule(AnsibleModule):
         self._client = None
         self._choose_credentials()
         self.input_check(check_identifier, self.params["account_id"], "account_id")
+        self.input_check(check_base_url, self.params["base_url"])
         for option in ("request_timeout", "retry_max_wait"):
             if self.params[option] <= 0:
                 self.fail_json(msg="%s must be a positive number of seconds, got %s." % (option, self.params[option]))
@@ -115,6 +118,11 @@ class AddressingModule(AnsibleModule):
         """Use the task's own credentials if it has any, else the environment's; token before Global API key."""
         params = self.params
         explicit = self._explicit_credentials
+        for name in CREDENTIAL_OPTIONS:
+            # An empty value (a blank variable) would send no credential at all; say so before any request.
+            if name in explicit and not str(params[name]).strip():
+                self.fail_json(msg="%s is set but empty. Give it a value, or leave it unset to use the %s "
+                                   "environment variable." % (name, CREDENTIAL_VARIABLES[name]))
         if "api_token" in explicit and explicit & {"api_email", "api_key"}:
             self.fail_json(msg="Set either api_token, or api_email together with api_key, not both.")
         if explicit:
@@ -225,6 +233,13 @@ def check_identifier(value, option):
     return value
 
 
+def check_base_url(value):
+    url = urlparse(str(value).strip())
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise InputError("base_url must be an http:// or https:// URL such as %s, got %r." % (DEFAULT_BASE_URL, value))
+    return value
+
+
 def check_asn(value, option="asn"):
     if value is not None and not 1 <= value <= MAX_ASN:
         raise InputError("%s must be an AS number between 1 and %d, got %s." % (option, MAX_ASN, value))
@@ -316,7 +331,7 @@ def lookup_parent_prefix(module):
 def check_parent_input(module):
     """Input checks of prefix_cidr / prefix_id; returns the parent network when given by CIDR, else None."""
     module.input_check(check_identifier, module.params.get("prefix_id"), "prefix_id")
-    if module.params.get("prefix_cidr"):
+    if module.params.get("prefix_cidr") is not None:
         return module.input_check(lambda: check_onboardable(parse_network(module.params["prefix_cidr"], "prefix_cidr"),
                                                             "prefix_cidr"))
     return None
@@ -367,7 +382,7 @@ def check_child_input(module, option="cidr", onboardable=False):
     """
     parent_network = check_parent_input(module)
     network = None
-    if module.params.get(option):
+    if module.params.get(option) is not None:  # an empty string is bad input, not "the whole prefix"
         network = module.input_check(parse_network, module.params[option], option)
         if onboardable:
             module.input_check(check_onboardable, network, option)
