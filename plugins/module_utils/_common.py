@@ -216,6 +216,10 @@ def next_step_hint(error, account_id):
                 "changes." % account_id)
     if error.status == 404:
         return "The object does not exist in account %s (any more); check the ids and account_id." % account_id
+    if error.status == 409:
+        return ("The request conflicts with objects that exist in account %s; Cloudflare's message names the "
+                "conflict. cloudflare.addressing.byoip_prefix_info (with include) lists the prefixes and their "
+                "delegations, bindings and BGP prefixes. Resolve the conflict, then re-run." % account_id)
     if error.status == 429:
         return ("Cloudflare is rate-limiting these requests. Wait and re-run, or raise retries and retry_max_wait "
                 "to wait longer inside one run.")

@@ -114,6 +114,7 @@ def test_failed_checks_ignores_pending_and_valid():
     (400, [9106], "missing or malformed"),
     (403, [10000], "IP Prefixes: Write"),
     (404, [1404], "does not exist"),
+    (409, [1302], "byoip_prefix_info"),
     (429, [971], "rate-limiting"),
     (503, [], "Re-running is safe"),
 ])
