@@ -168,7 +168,7 @@ class AddressingModule(AnsibleModule):
     def fail_api(self, error, action, **result):
         """Fail with a sentence a user can act on: what we tried, what Cloudflare said, what to do next."""
         message = "Could not %s. %s" % (action, error.describe())
-        hint = next_step_hint(error, self.params["account_id"])
+        hint = next_step_hint(error, self.params["account_id"], uses_token=bool(self.params["api_token"]))
         if hint:
             message += " " + hint
         failure = dict(result)
@@ -200,7 +200,7 @@ class AddressingModule(AnsibleModule):
             self.fail_json(msg="Unexpected error: %s" % error, exception=traceback.format_exc())
 
 
-def next_step_hint(error, account_id):
+def next_step_hint(error, account_id, uses_token=True):
     """What the user can do about a failed call, keyed on the HTTP status and Cloudflare's codes."""
     codes = set(error.codes)
     if error.status is None:
@@ -209,6 +209,10 @@ def next_step_hint(error, account_id):
     if codes & {9106, 6003, 6100, 6101, 6102, 6103, 6111}:
         return ("The credentials are missing or malformed: set api_token (or api_email together with the Global "
                 "API key in api_key).")
+    if error.status in (401, 403) and not uses_token:
+        return ("Cloudflare refused the credentials for account %s: check that account_id is right, that api_key is "
+                "the Global API key of the user api_email, and that this user is a member of the account with a role "
+                "that may manage IP prefixes." % account_id)
     if error.status in (401, 403):
         return ("Cloudflare refused the credentials for account %s: check that account_id is right and that the API "
                 "token belongs to it with the 'IP Prefixes: Write' permission (reads need 'IP Prefixes: Read'; "

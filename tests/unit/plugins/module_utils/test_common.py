@@ -121,3 +121,9 @@ def test_failed_checks_ignores_pending_and_valid():
 def test_next_step_hints(status, codes, fragment):
     error = CloudflareAPIError("x", status=status, errors=[{"code": code, "message": "m"} for code in codes])
     assert fragment in next_step_hint(error, "0" * 32)
+
+
+def test_refused_global_api_key_is_not_told_about_token_permissions():
+    error = CloudflareAPIError("x", status=403, errors=[{"code": 10000, "message": "Authentication error"}])
+    hint = next_step_hint(error, "0" * 32, uses_token=False)
+    assert "Global API key of the user api_email" in hint and "API token" not in hint
