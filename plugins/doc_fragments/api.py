@@ -57,6 +57,7 @@ options:
   retries:
     description:
       - How many times a request is retried after HTTP 429, 500, 502, 503 or 504, or a connection failure.
+        A TLS certificate that does not verify is not retried.
       - Waits honour the C(Retry-After) header, otherwise back off exponentially with jitter.
       - A create whose outcome is unknown (the connection dropped after the request was sent) is never repeated
         blindly; the module reads the collection first and adopts the object if it was created.
@@ -64,7 +65,8 @@ options:
     default: 10
   retry_max_wait:
     description:
-      - Upper bound, in seconds, of the time one module run spends waiting between retries.
+      - Upper bound, in seconds, of the time one module run spends waiting between retries, summed over all of
+        its requests.
       - When Cloudflare asks to wait longer than what is left (for example during the 15-minute advertisement
         toggle hold), the module fails at once and says when to retry.
     type: float

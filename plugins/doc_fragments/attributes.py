@@ -19,9 +19,10 @@ attributes:
     details: The diff shows the managed fields of the object before and after; credentials never appear in it.
   platform:
     description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: all
-    details: The module talks to the Cloudflare API over HTTPS from the host it runs on, usually C(localhost).
+    support: full
+    platforms: posix
+    details: The module is Python and talks to the Cloudflare API over HTTPS from the host it runs on, usually
+      C(localhost); that host needs the C(requests) library. It does not run on Windows hosts.
 """
 
     # Read-only modules.
@@ -37,9 +38,10 @@ attributes:
     details: This module only reads.
   platform:
     description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: all
-    details: The module talks to the Cloudflare API over HTTPS from the host it runs on, usually C(localhost).
+    support: full
+    platforms: posix
+    details: The module is Python and talks to the Cloudflare API over HTTPS from the host it runs on, usually
+      C(localhost); that host needs the C(requests) library. It does not run on Windows hosts.
 """
 
     ACTIONGROUP_BYOIP = r"""

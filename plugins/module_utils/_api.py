@@ -35,6 +35,10 @@ BACKOFF_CAP_SECONDS = 30.0
 
 IDEMPOTENT_METHODS = frozenset(("GET", "PUT", "PATCH", "DELETE"))
 
+# Request errors that repeating cannot cure: a malformed base_url, or a TLS certificate that does not verify.
+PERMANENT_REQUEST_ERRORS = (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
+                            requests.exceptions.InvalidURL, requests.exceptions.SSLError) if HAS_REQUESTS else ()
+
 
 class CloudflareAPIError(Exception):
     """A failed API call: what was asked, what Cloudflare answered. Never carries headers or credentials."""
@@ -145,6 +149,7 @@ class CloudflareClient:
         self.timeout = timeout
         self.retries = retries
         self.retry_max_wait = retry_max_wait
+        self.waited = 0.0  # seconds spent sleeping before retries, over every request of this client (one run)
         self._sleep = sleep
         self.session = session if session is not None else requests.Session()
         self.session.verify = validate_certs
@@ -185,13 +190,11 @@ class CloudflareClient:
         while True:
             try:
                 return self.post(collection_path, body)
-            except OutcomeUnknownError:
+            except OutcomeUnknownError as failure:
                 existing = find_existing()
                 if existing is not None:
                     return existing
-                if attempt >= self.retries:
-                    raise
-            self._sleep(backoff_delay(attempt))
+                self._wait_before_retry(failure, attempt, backoff_delay(attempt))
             attempt += 1
 
     # --- transport -------------------------------------------------------------------------------------------
@@ -199,7 +202,6 @@ class CloudflareClient:
     def request(self, method, path, body=None, files=None):
         """Send one API call with bounded retries and return the decoded envelope (success is guaranteed)."""
         url = self.base_url + path
-        waited = 0.0
         attempt = 0
         while True:
             self.request_count += 1
@@ -211,7 +213,7 @@ class CloudflareClient:
                 failure_class = CloudflareAPIError if unsent or method in IDEMPOTENT_METHODS else OutcomeUnknownError
                 failure = failure_class(
                     "no response from %s (%s)" % (self.base_url, _short_exception(error)), method=method, path=path)
-                if failure_class is OutcomeUnknownError:
+                if failure_class is OutcomeUnknownError or isinstance(error, PERMANENT_REQUEST_ERRORS):
                     raise failure
                 delay = backoff_delay(attempt)
             else:
@@ -226,16 +228,20 @@ class CloudflareClient:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 failure.retry_after = retry_after
                 delay = retry_after if retry_after is not None else backoff_delay(attempt)
-            if attempt >= self.retries:
-                failure.notes.append("gave up after %d retries" % attempt)
-                raise failure
-            if waited + delay > self.retry_max_wait:
-                failure.notes.append("the next retry is due in %.0f s, more than the %.0f s left of the retry budget "
-                                     "(retry_max_wait)" % (delay, self.retry_max_wait - waited))
-                raise failure
-            self._sleep(delay)
-            waited += delay
+            self._wait_before_retry(failure, attempt, delay)
             attempt += 1
+
+    def _wait_before_retry(self, failure, attempt, delay):
+        """Sleep before retry number attempt + 1, or raise failure when the count or the run's wait budget is spent."""
+        if attempt >= self.retries:
+            failure.notes.append("gave up after %d retries" % attempt)
+            raise failure
+        if self.waited + delay > self.retry_max_wait:
+            failure.notes.append("the next retry is due in %.0f s, more than the %.0f s left of the retry budget "
+                                 "(retry_max_wait)" % (delay, max(0.0, self.retry_max_wait - self.waited)))
+            raise failure
+        self._sleep(delay)
+        self.waited += delay
 
     @staticmethod
     def _decode(response, method, path):

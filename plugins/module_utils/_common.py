@@ -11,6 +11,7 @@ import ipaddress
 import os
 import re
 import traceback
+from urllib.parse import urlparse
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.errors import AnsibleFallbackNotFound
@@ -64,6 +65,7 @@ def api_argument_spec():
 
 
 CREDENTIAL_OPTIONS = ("api_token", "api_email", "api_key")
+CREDENTIAL_VARIABLES = dict(api_token="CLOUDFLARE_API_TOKEN", api_email="CLOUDFLARE_EMAIL", api_key="CLOUDFLARE_API_KEY")
 
 # Child resources (delegations, bindings, BGP prefixes) name their parent prefix by CIDR or by id.
 PARENT_PREFIX_SPEC = dict(
@@ -99,6 +101,7 @@ class AddressingModule(AnsibleModule):
         self._client = None
         self._choose_credentials()
         self.input_check(check_identifier, self.params["account_id"], "account_id")
+        self.input_check(check_base_url, self.params["base_url"])
         for option in ("request_timeout", "retry_max_wait"):
             if self.params[option] <= 0:
                 self.fail_json(msg="%s must be a positive number of seconds, got %s." % (option, self.params[option]))
@@ -115,6 +118,11 @@ class AddressingModule(AnsibleModule):
         """Use the task's own credentials if it has any, else the environment's; token before Global API key."""
         params = self.params
         explicit = self._explicit_credentials
+        for name in CREDENTIAL_OPTIONS:
+            # An empty value (a blank variable) would send no credential at all; say so before any request.
+            if name in explicit and not str(params[name]).strip():
+                self.fail_json(msg="%s is set but empty. Give it a value, or leave it unset to use the %s "
+                                   "environment variable." % (name, CREDENTIAL_VARIABLES[name]))
         if "api_token" in explicit and explicit & {"api_email", "api_key"}:
             self.fail_json(msg="Set either api_token, or api_email together with api_key, not both.")
         if explicit:
@@ -160,7 +168,7 @@ class AddressingModule(AnsibleModule):
     def fail_api(self, error, action, **result):
         """Fail with a sentence a user can act on: what we tried, what Cloudflare said, what to do next."""
         message = "Could not %s. %s" % (action, error.describe())
-        hint = next_step_hint(error, self.params["account_id"])
+        hint = next_step_hint(error, self.params["account_id"], uses_token=bool(self.params["api_token"]))
         if hint:
             message += " " + hint
         failure = dict(result)
@@ -192,7 +200,7 @@ class AddressingModule(AnsibleModule):
             self.fail_json(msg="Unexpected error: %s" % error, exception=traceback.format_exc())
 
 
-def next_step_hint(error, account_id):
+def next_step_hint(error, account_id, uses_token=True):
     """What the user can do about a failed call, keyed on the HTTP status and Cloudflare's codes."""
     codes = set(error.codes)
     if error.status is None:
@@ -201,6 +209,10 @@ def next_step_hint(error, account_id):
     if codes & {9106, 6003, 6100, 6101, 6102, 6103, 6111}:
         return ("The credentials are missing or malformed: set api_token (or api_email together with the Global "
                 "API key in api_key).")
+    if error.status in (401, 403) and not uses_token:
+        return ("Cloudflare refused the credentials for account %s: check that account_id is right, that api_key is "
+                "the Global API key of the user api_email, and that this user is a member of the account with a role "
+                "that may manage IP prefixes." % account_id)
     if error.status in (401, 403):
         return ("Cloudflare refused the credentials for account %s: check that account_id is right and that the API "
                 "token belongs to it with the 'IP Prefixes: Write' permission (reads need 'IP Prefixes: Read'; "
@@ -208,6 +220,10 @@ def next_step_hint(error, account_id):
                 "changes." % account_id)
     if error.status == 404:
         return "The object does not exist in account %s (any more); check the ids and account_id." % account_id
+    if error.status == 409:
+        return ("The request conflicts with objects that exist in account %s; Cloudflare's message names the "
+                "conflict. cloudflare.addressing.byoip_prefix_info (with include) lists the prefixes and their "
+                "delegations, bindings and BGP prefixes. Resolve the conflict, then re-run." % account_id)
     if error.status == 429:
         return ("Cloudflare is rate-limiting these requests. Wait and re-run, or raise retries and retry_max_wait "
                 "to wait longer inside one run.")
@@ -222,6 +238,13 @@ def check_identifier(value, option):
     if value is not None and not IDENTIFIER.match(value):
         raise InputError("%s must be a Cloudflare identifier of 32 lowercase hexadecimal characters, got %r."
                          % (option, value))
+    return value
+
+
+def check_base_url(value):
+    url = urlparse(str(value).strip())
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise InputError("base_url must be an http:// or https:// URL such as %s, got %r." % (DEFAULT_BASE_URL, value))
     return value
 
 
@@ -316,7 +339,7 @@ def lookup_parent_prefix(module):
 def check_parent_input(module):
     """Input checks of prefix_cidr / prefix_id; returns the parent network when given by CIDR, else None."""
     module.input_check(check_identifier, module.params.get("prefix_id"), "prefix_id")
-    if module.params.get("prefix_cidr"):
+    if module.params.get("prefix_cidr") is not None:
         return module.input_check(lambda: check_onboardable(parse_network(module.params["prefix_cidr"], "prefix_cidr"),
                                                             "prefix_cidr"))
     return None
@@ -367,7 +390,7 @@ def check_child_input(module, option="cidr", onboardable=False):
     """
     parent_network = check_parent_input(module)
     network = None
-    if module.params.get(option):
+    if module.params.get(option) is not None:  # an empty string is bad input, not "the whole prefix"
         network = module.input_check(parse_network, module.params[option], option)
         if onboardable:
             module.input_check(check_onboardable, network, option)

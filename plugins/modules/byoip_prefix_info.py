@@ -303,7 +303,7 @@ COLLECTIONS = {
 def check_input(params):
     """The canonical CIDR filter (or None); the id must look like a Cloudflare identifier."""
     check_identifier(params["id"], "id")
-    if params["cidr"]:
+    if params["cidr"] is not None:  # an empty string is bad input, not "every prefix"
         return parse_network(params["cidr"], "cidr")
     return None
 

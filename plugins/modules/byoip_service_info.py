@@ -82,6 +82,9 @@ def matching(services, name):
 
 def main():
     module = AddressingModule(argument_spec=dict(name=dict(type="str")))
+    if module.params["name"] is not None and not module.params["name"].strip():
+        module.fail_json(msg="name is empty: give a service name such as CDN, or leave name unset to list every "
+                             "service.")
 
     def run():
         module.exit_json(changed=False, services=matching(list_services(module.client), module.params["name"]))

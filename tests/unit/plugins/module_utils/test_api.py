@@ -187,6 +187,33 @@ def test_total_wait_is_bounded():
     assert sum(hx.sleeps) <= 100
 
 
+def test_the_wait_budget_covers_every_request_of_a_run():
+    limited = []
+    for attempt in range(2):
+        item = failure(429, 971, "slow down")
+        item.headers["Retry-After"] = "3"
+        limited.append(item)
+    hx = client([limited[0], ok({}), limited[1]], retry_max_wait=5)
+    hx.api.get("/first")
+    with pytest.raises(CloudflareAPIError) as caught:
+        hx.api.get("/second")
+    assert hx.sleeps == [3.0] and len(hx.session.sent) == 3
+    assert "retry_max_wait" in caught.value.describe()
+
+
+@pytest.mark.parametrize("error", [
+    requests.exceptions.MissingSchema("Invalid URL '/accounts': No scheme supplied"),
+    requests.exceptions.InvalidURL("Invalid URL 'http://': No host supplied"),
+    requests.exceptions.SSLError("certificate verify failed: self-signed certificate"),
+])
+def test_errors_that_a_retry_cannot_cure_fail_at_once(error):
+    hx = client([error])
+    with pytest.raises(CloudflareAPIError) as caught:
+        hx.api.get("/x")
+    assert len(hx.session.sent) == 1 and hx.sleeps == []
+    assert caught.value.status is None
+
+
 def test_reads_are_retried_after_a_dropped_connection():
     hx = client([dropped(), ok([])])
     assert hx.api.get("/x") == []
@@ -250,6 +277,15 @@ def test_create_gives_up_after_the_retry_budget():
     with pytest.raises(OutcomeUnknownError):
         hx.api.create_resource("/prefixes", {}, lambda: None)
     assert len(hx.session.sent) == 3
+
+
+def test_create_stops_within_the_wait_budget():
+    hx = client([dropped()] * 11, retry_max_wait=5)
+    with pytest.raises(OutcomeUnknownError) as caught:
+        hx.api.create_resource("/prefixes", {}, lambda: None)
+    assert sum(hx.sleeps) <= 5
+    assert len(hx.session.sent) < 11
+    assert "retry_max_wait" in caught.value.describe()
 
 
 # --- helpers and headers ---------------------------------------------------------------------------------------

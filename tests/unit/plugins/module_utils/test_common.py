@@ -114,9 +114,16 @@ def test_failed_checks_ignores_pending_and_valid():
     (400, [9106], "missing or malformed"),
     (403, [10000], "IP Prefixes: Write"),
     (404, [1404], "does not exist"),
+    (409, [1302], "byoip_prefix_info"),
     (429, [971], "rate-limiting"),
     (503, [], "Re-running is safe"),
 ])
 def test_next_step_hints(status, codes, fragment):
     error = CloudflareAPIError("x", status=status, errors=[{"code": code, "message": "m"} for code in codes])
     assert fragment in next_step_hint(error, "0" * 32)
+
+
+def test_refused_global_api_key_is_not_told_about_token_permissions():
+    error = CloudflareAPIError("x", status=403, errors=[{"code": 10000, "message": "Authentication error"}])
+    hint = next_step_hint(error, "0" * 32, uses_token=False)
+    assert "Global API key of the user api_email" in hint and "API token" not in hint

@@ -43,6 +43,10 @@ def test_environment_key_alone_is_used(run_module, sent_requests, environment):
     (dict(api_token=None, api_key="k" * 37), {}, "set api_email"),
     (dict(api_token=None, api_email="ops@example.com"), {}, "set api_key"),
     (dict(api_token=None), {}, "No usable Cloudflare credentials"),
+    (dict(api_token=""), {}, "api_token is set but empty"),
+    (dict(api_token=""), {"CLOUDFLARE_API_TOKEN": ENV_TOKEN}, "api_token is set but empty"),
+    (dict(api_token=None, api_email="ops@example.com", api_key=""), {}, "api_key is set but empty"),
+    (dict(api_token=None, api_email="", api_key="k" * 37), {}, "api_email is set but empty"),
 ])
 def test_unusable_credentials_fail_before_any_request(run_module, sent_requests, environment, args, env, fragment):
     environment(**env)
@@ -50,3 +54,11 @@ def test_unusable_credentials_fail_before_any_request(run_module, sent_requests,
     assert failed and fragment in result["msg"]
     assert sent_requests == []
     assert TASK_TOKEN not in str(result)
+
+
+@pytest.mark.parametrize("base_url", ["", "api.cloudflare.com/client/v4", "ftp://api.cloudflare.com/client/v4",
+                                      "https://"])
+def test_a_malformed_base_url_fails_before_any_request(run_module, sent_requests, environment, base_url):
+    result, failed = run_module(byoip_prefix, dict(PREFIX, base_url=base_url))
+    assert failed and "base_url must be an http:// or https:// URL" in result["msg"]
+    assert sent_requests == []

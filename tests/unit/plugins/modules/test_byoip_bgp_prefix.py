@@ -149,6 +149,8 @@ def test_diff_view_flattens_the_managed_settings():
     (dict(prefix_cidr=None, prefix_id="xyz"), "prefix_id must be"),
     (dict(prefix_cidr=None), "one of the following is required: prefix_cidr, prefix_id"),
     (dict(prefix_id="c" * 32), "mutually exclusive"),
+    (dict(cidr=""), "cidr must be a CIDR"),
+    (dict(prefix_cidr=""), "prefix_cidr must be a CIDR"),
 ])
 def test_bad_input_fails_before_any_request(run_module, sent_requests, args, fragment):
     request_args = dict(prefix_cidr="198.18.0.0/23", cidr="198.18.1.0/24")

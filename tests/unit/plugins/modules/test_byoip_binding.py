@@ -114,6 +114,8 @@ def test_only_more_specific_bindings_block_deleting_the_default():
     (dict(prefix_cidr=None, prefix_id="F" * 32), "prefix_id must be"),
     (dict(prefix_cidr=None), "one of the following is required: prefix_cidr, prefix_id"),
     (dict(replace="maybe"), "replace"),
+    (dict(cidr=""), "cidr must be a CIDR"),
+    (dict(prefix_cidr=""), "prefix_cidr must be a CIDR"),
 ])
 def test_bad_input_fails_before_any_request(run_module, sent_requests, args, fragment):
     request_args = dict(prefix_cidr="203.0.113.0/24", cidr="203.0.113.16/29", service="CDN")

@@ -56,6 +56,8 @@ def test_predicted_delegation_has_the_shape_of_a_created_one():
     (dict(prefix_id="a" * 32), "mutually exclusive"),
     (dict(prefix_cidr=None), "one of the following is required: prefix_cidr, prefix_id"),
     (dict(delegated_account_id=None), "missing required arguments: delegated_account_id"),
+    (dict(cidr=""), "cidr must be a CIDR"),
+    (dict(prefix_cidr=""), "prefix_cidr must be a CIDR"),
 ])
 def test_bad_input_fails_before_any_request(run_module, sent_requests, args, fragment):
     request_args = dict(prefix_cidr="203.0.113.0/24", cidr="203.0.113.128/25", delegated_account_id=OTHER_ACCOUNT)

@@ -59,6 +59,7 @@ def test_reading_by_cidr_is_one_list_request():
     (dict(id="ABC"), "id must be a Cloudflare identifier"),
     (dict(cidr="203.0.113.0/24", id="a" * 32), "mutually exclusive"),
     (dict(include=["leases"]), "include must be one or more of"),
+    (dict(cidr=""), "cidr must be a CIDR"),
 ])
 def test_bad_input_fails_before_any_request(run_module, sent_requests, args, fragment):
     result, failed = run_module(byoip_prefix_info, args)
