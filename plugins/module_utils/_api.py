@@ -53,6 +53,7 @@ class CloudflareAPIError(Exception):
         self.messages = messages or []
         self.notes = []  # what the client did about it, e.g. how long it retried
         self.retry_after = None  # seconds Cloudflare asked to wait (Retry-After), when it said so
+        self.server_time = None  # the answer's Date header (aware datetime): Retry-After counts from it
 
     @property
     def codes(self):
@@ -120,6 +121,15 @@ def parse_retry_after(value, now=None):
         return None
     now = time.time() if now is None else now
     return max(0.0, when.timestamp() - now)
+
+
+def parse_http_date(value):
+    """An aware datetime from an HTTP date header, or None when absent or invalid."""
+    try:
+        when = parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when is not None and when.tzinfo is not None else None
 
 
 def backoff_delay(attempt, rng=random.random):
@@ -227,6 +237,7 @@ class CloudflareClient:
                     raise failure
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 failure.retry_after = retry_after
+                failure.server_time = parse_http_date(response.headers.get("Date"))
                 delay = retry_after if retry_after is not None else backoff_delay(attempt)
             self._wait_before_retry(failure, attempt, delay)
             attempt += 1

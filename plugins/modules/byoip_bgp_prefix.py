@@ -304,8 +304,10 @@ def toggle_hold_message(bgp_prefix, changes, error):
     """The 15-minute advertisement hold in a sentence: when the last change was and when to retry."""
     last = parse_timestamp(on_demand(bgp_prefix).get("advertised_modified_at"))
     if error.retry_after is not None:
-        # Cloudflare's own Retry-After is exact; the 15 minutes after the last change are the fallback.
-        retry_at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=error.retry_after)
+        # Cloudflare's own Retry-After is exact, counted from its clock (the Date header) like the last change
+        # time; the 15 minutes after the last change are the fallback.
+        answered_at = error.server_time or datetime.datetime.now(datetime.timezone.utc)
+        retry_at = answered_at + datetime.timedelta(seconds=error.retry_after)
     elif last is not None:
         retry_at = last + TOGGLE_HOLD
     else:

@@ -1,5 +1,6 @@
 """HTTP/1.1 with keep-alive on a threading server; bytes in and out, decisions delegated to App."""
 
+import email.utils
 import http.server
 import socket
 
@@ -58,6 +59,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def version_string(self):
         return self.server_version
+
+    def date_time_string(self, timestamp=None):
+        """The Date header tells the simulated time, the clock every timestamp of the API follows."""
+        when = self.server.app.clock.now() if timestamp is None else timestamp
+        return email.utils.formatdate(when, usegmt=True)
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin
         """The app writes its own access log; keep BaseHTTPRequestHandler quiet on stderr."""

@@ -1,5 +1,6 @@
 """Credentials, the rate limit, routing errors and the envelope on every kind of failure."""
 
+import datetime
 import email.utils
 import http.client
 import json
@@ -178,6 +179,13 @@ def test_rate_limit_per_credential(api, raw, sim):
     assert api.call("GET", "/prefixes").headers["Retry-After"] == "30"
     sim.advance(30)
     assert api.call("GET", "/prefixes").status_code == 200, "a new window"
+
+
+def test_the_date_header_follows_the_simulated_clock(api, sim):
+    sim.advance(7200)
+    answered = email.utils.parsedate_to_datetime(api.call("GET", "/prefixes").headers["Date"])
+    now = datetime.datetime.fromisoformat(sim.control("GET", "/clock")["now"].replace("Z", "+00:00"))
+    assert abs((answered - now).total_seconds()) < 5
 
 
 def test_rate_limit_retry_after_is_at_most_60_seconds(api, sim):

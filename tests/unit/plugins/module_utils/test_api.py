@@ -177,6 +177,15 @@ def test_retry_after_beyond_the_remaining_budget_fails_at_once_and_says_so():
     assert caught.value.retry_after == 900.0
 
 
+def test_a_refusal_keeps_the_server_clock_retry_after_counts_from():
+    hold = failure(429, 1429, "advertisement changed less than 15 minutes ago")
+    hold.headers.update({"Retry-After": "900", "Date": "Tue, 25 Feb 2025 00:35:11 GMT"})
+    hx = client([hold], retry_max_wait=120)
+    with pytest.raises(CloudflareAPIError) as caught:
+        hx.api.patch("/x", {"on_demand": {"advertised": True}})
+    assert caught.value.server_time.isoformat() == "2025-02-25T00:35:11+00:00"
+
+
 def test_total_wait_is_bounded():
     storm = [failure(429, 971, "slow down") for attempt in range(10)]
     for item in storm:

@@ -122,6 +122,14 @@ def test_toggle_hold_prefers_cloudflares_retry_after():
     assert abs((byoip_bgp_prefix.parse_timestamp(retry_at) - expected).total_seconds()) < 5
 
 
+def test_toggle_hold_counts_retry_after_from_cloudflares_clock():
+    error = hold_error()
+    error.retry_after = 840.0
+    error.server_time = datetime.datetime(2025, 2, 25, 0, 35, 11, tzinfo=datetime.timezone.utc)
+    message = byoip_bgp_prefix.toggle_hold_message(EXISTING, {"advertised": False}, error)
+    assert "last change was at 2025-02-25T00:34:11Z; retry after 2025-02-25T00:49:11Z" in message
+
+
 def test_toggle_hold_without_a_last_change_time():
     never = dict(EXISTING, on_demand=dict(EXISTING["on_demand"], advertised_modified_at=None))
     assert "retry in 15 minutes" in byoip_bgp_prefix.toggle_hold_message(never, {"advertised": True}, hold_error())
