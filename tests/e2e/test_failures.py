@@ -37,6 +37,25 @@ def test_a_failed_check_stops_the_wait_and_gives_the_diagnosis(sim, runner):
     assert sim.children(PLAIN, "bindings") == []
 
 
+def test_a_prefix_that_fails_validation_does_not_hold_up_the_others(sim, runner):
+    sim.control("POST", "/reset")
+    sim.control("POST", "/validation-outcomes", dict(cidr=PLAIN, outcome="invalid"))
+    run = runner.run("onboard", dict(byoip_prefixes=[plain_prefix(PLAIN), edge_prefix()]))
+    assert run.returncode != 0
+    assert "Validation of 198.51.100.0/24 failed (RPKI ROA)" in run.failure_messages()
+    assert "203.0.113.0/24" not in run.failure_messages()
+    edge = sim.prefix("203.0.113.0/24")
+    assert edge["approved"] == "V" and edge["advertised"] is True
+    assert {binding["provisioning"]["state"] for binding in sim.children("203.0.113.0/24", "bindings")} == {"active"}
+    assert sim.children(PLAIN, "bindings") == []
+    failed, done = run.fact("byoip_onboard_report")
+    assert failed["pending"] == ["validation: IRR valid, RPKI invalid, ownership valid"] and done["complete"]
+    # The failure comes last, after the report of every prefix.
+    statuses = [record["status"] for record in run.records]
+    assert statuses.index("failed") > max(index for index, record in enumerate(run.records)
+                                          if "Show what changed" in record["task"])
+
+
 def test_revalidation_re_runs_the_failed_checks_after_a_fix(sim, runner):
     sim.control("POST", "/reset")
     sim.control("POST", "/validation-outcomes", dict(cidr=PLAIN, outcome="missing"))
