@@ -15,6 +15,7 @@ BUILD := $(ROOT)/.build
 COLLECTIONS := $(BUILD)/collections
 STAGE := $(COLLECTIONS)/ansible_collections/cloudflare/addressing
 PYBIN := $(BUILD)/pybin
+MIN_VENV := $(BUILD)/venv-ansible-core-min
 DIST := $(BUILD)/dist
 VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
 
@@ -25,13 +26,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Reference material beside the repository (absent on CI: the tests that need it skip and say why).
 export CFSIM_REFERENCE_DIR := $(abspath $(ROOT)/../shared/reference)
 
-.PHONY: help venv stage demo test units simulator-tests sanity integration e2e lint docs-lint importer \
+.PHONY: help venv stage demo test units simulator-tests sanity integration e2e compat lint docs-lint importer \
 	changelog-lint bench docs packaging release clean
 
 help:
 	@echo "make demo   onboard a prefix against the bundled Cloudflare API simulator (the main job)"
 	@echo "make test   every test: unit, simulator, sanity, integration, end-to-end, lint, docs, importer"
 	@echo "make venv   create .venv with ansible-core, the test tools and the simulator (cfsim)"
+	@echo "make compat integration and end-to-end tests on the oldest supported ansible-core (part of make test)"
 	@echo "make bench  simulator throughput benchmark (not part of make test)"
 	@echo "make docs   build the HTML documentation site offline into docs/site"
 	@echo "make clean  remove .venv, .build and other generated files"
@@ -46,6 +48,15 @@ $(VENV)/.installed: requirements-dev.txt requirements.txt simulator/pyproject.to
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-dev.txt -r requirements.txt -e simulator
 	tools/ansible-test-bootstrap $(PY)
+	touch $@
+
+# The oldest supported ansible-core (requirements-min.txt) in its own venv, for `make compat`.
+$(MIN_VENV)/.installed: requirements-min.txt simulator/pyproject.toml
+	@python=$$(PYTHON_BELOW=3.13 tools/find-python); echo "make compat: using $$python ($$($$python --version))"; \
+	[ -x $(MIN_VENV)/bin/python ] || $$python -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MIN_VENV)/bin/python -m pip install --quiet -r requirements-min.txt -e simulator
+	tools/ansible-test-bootstrap $(MIN_VENV)/bin/python
 	touch $@
 
 # A fresh copy of the tree under .build/collections/ansible_collections/cloudflare/addressing.
@@ -70,7 +81,7 @@ demo: stage
 
 # --- tests --------------------------------------------------------------------------------------------------
 
-test: units simulator-tests sanity integration e2e lint docs-lint changelog-lint importer packaging
+test: units simulator-tests sanity integration e2e compat lint docs-lint changelog-lint importer packaging
 	@echo "make test: all suites passed"
 
 units: stage
@@ -95,6 +106,13 @@ e2e: stage
 	@if [ -d $(STAGE)/tests/e2e ]; then \
 	  cd $(STAGE) && $(BIN)/pytest -q -p no:cacheprovider -p no:pytest-ansible -n 2 --dist loadfile tests/e2e; \
 	else echo "e2e: no end-to-end tests yet"; fi
+
+# The integration targets and the end-to-end runs again on the oldest ansible-core that meta/runtime.yml accepts.
+compat: stage $(MIN_VENV)/.installed
+	@echo "make compat: $$($(MIN_VENV)/bin/ansible --version | head -1)"
+	PATH=$(MIN_VENV)/bin:$$PATH $(MIN_VENV)/bin/python tools/with_sim.py --validation-seconds 3600 \
+	  --provisioning-seconds 3600 --advertisement-hold-seconds 1 -- $(MIN_VENV)/bin/python tools/run_integration.py $(STAGE)
+	cd $(STAGE) && PATH=$(MIN_VENV)/bin:$$PATH $(MIN_VENV)/bin/pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/e2e
 
 lint: stage
 	cd $(STAGE) && $(BIN)/ansible-lint --profile production --offline
