@@ -105,14 +105,11 @@ class Store:
         record["ownership_validation_state"] = "pending"
         record["check_started_at"] = now
 
-    def _outcome_states(self, record):
-        outcome = self.outcomes.get(record["cidr"], self.config.validation_outcome)
+    @staticmethod
+    def _outcome_states(outcome):
         if isinstance(outcome, dict):
             return (outcome.get("irr", "valid"), outcome.get("rpki", "valid"), outcome.get("ownership", "valid"))
         return OUTCOME_STATES[outcome]
-
-    def _manual(self, record):
-        return self.outcomes.get(record["cidr"], self.config.validation_outcome) == "manual"
 
     def _resolve(self, record, now):
         started = record["check_started_at"]
@@ -121,7 +118,8 @@ class Store:
         resolved_at = started + self.config.validation_seconds
         if now < resolved_at:
             return
-        if self._manual(record):
+        outcome = self.outcomes.get(record["cidr"], self.config.validation_outcome)
+        if outcome == "manual":
             published = record.get("token_published_at")
             if published is None:
                 # IRR and RPKI are done; ownership waits for the cf-validation remark or TXT records.
@@ -129,7 +127,7 @@ class Store:
                 record["modified_at"] = max(record["modified_at"], resolved_at)
                 return
             resolved_at = max(resolved_at, published)
-        irr, rpki, ownership = self._outcome_states(record)
+        irr, rpki, ownership = self._outcome_states(outcome)
         record["irr_validation_state"] = irr
         record["rpki_validation_state"] = rpki
         record["ownership_validation_state"] = ownership
