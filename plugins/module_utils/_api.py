@@ -13,6 +13,7 @@ safe to retry within a bounded budget, and turns failures into CloudflareAPIErro
 import random
 import re
 import time
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 
 try:
@@ -171,6 +172,7 @@ class CloudflareClient:
             headers["X-Auth-Key"] = api_key or ""
         self.session.headers.update(headers)
         self.request_count = 0
+        self.server_time = None  # Cloudflare's clock at the last answer (RFC 3339), from its Date header
 
     def account_path(self, *parts):
         """Path of an addressing resource of this account, e.g. account_path('prefixes', prefix_id)."""
@@ -227,6 +229,7 @@ class CloudflareClient:
                     raise failure
                 delay = backoff_delay(attempt)
             else:
+                self._note_server_time(response)
                 if response.status_code < 400:
                     return self._decode(response, method, path)
                 failure = self._error(response, method, path)
@@ -241,6 +244,11 @@ class CloudflareClient:
                 delay = retry_after if retry_after is not None else backoff_delay(attempt)
             self._wait_before_retry(failure, attempt, delay)
             attempt += 1
+
+    def _note_server_time(self, response):
+        when = parse_http_date(response.headers.get("Date"))
+        if when is not None:
+            self.server_time = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def _wait_before_retry(self, failure, attempt, delay):
         """Sleep before retry number attempt + 1, or raise failure when the count or the run's wait budget is spent."""

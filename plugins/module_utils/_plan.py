@@ -175,6 +175,11 @@ def _plan_validation(desired, live, options, plan):
         plan["validation"]["pending"].append(cidr)
 
 
+def _parent_planned(live, options):
+    """Whether the prefix exists only in this dry run's prediction (or is not approved yet, as in a dry run)."""
+    return live is None or (options.get("check_mode") and not approved(live))
+
+
 def _may_configure(cidr, live, options):
     """Delegations and bindings need an approved prefix; a dry run shows them for every prefix it would add."""
     if approved(live):
@@ -190,7 +195,7 @@ def _plan_delegations(desired, live, options, plan):
         if (delegation["cidr"], delegation["account_id"]) in existing:
             continue
         item = dict(prefix_cidr=cidr, cidr=delegation["cidr"], delegated_account_id=delegation["account_id"])
-        if live is None:
+        if _parent_planned(live, options):
             item["parent_planned"] = True
         plan["delegations"].add(cidr, item, "delegate %s to account %s" % (delegation["cidr"], delegation["account_id"]),
                                 "delegated %s to account %s" % (delegation["cidr"], delegation["account_id"]))
@@ -219,7 +224,7 @@ def _plan_bindings(desired, live, options, plan):
                        desired["name"] + (".default_service" if wanted["default"] else ".bindings")))
             continue
         item = dict(prefix_cidr=cidr, cidr=wanted["cidr"], service=wanted["service"])
-        if live is None:
+        if _parent_planned(live, options):
             item["parent_planned"] = True
         if wanted["default"]:
             plan["bindings"].add(cidr, item, "bind %s to %s (the default binding, which comes with the withdrawn BGP "
@@ -231,7 +236,7 @@ def _plan_bindings(desired, live, options, plan):
                                  "bound %s to %s" % (wanted["cidr"], wanted["service"]))
 
 
-def _deployment(cidr, live):
+def deployment_state(cidr, live):
     """'ready', 'pending' or 'failed' for the bindings and the whole-prefix BGP prefix of an approved prefix."""
     bindings = live.get("bindings") or []
     if any((binding.get("provisioning") or {}).get("state") == ROUTE_MISSING for binding in bindings):
@@ -247,7 +252,7 @@ def _plan_deployment(desired, live, options, plan):
     cidr = desired["cidr"]
     if not approved(live) or not live.get("bindings"):
         return
-    state = _deployment(cidr, live)
+    state = deployment_state(cidr, live)
     if state != "ready":
         plan["deployment"][state].append(cidr)
 
@@ -262,7 +267,7 @@ def _gate(desired, live, options, now):
         return dict(state="not_asked", reason="advertise is false")
     if not approved(live):
         return dict(state="blocked", reason="waits until Cloudflare approves the prefix")
-    deployment = _deployment(cidr, live)
+    deployment = deployment_state(cidr, live)
     if deployment == "failed":
         return dict(state="blocked", reason="waits until the Magic Transit route of every binding exists")
     if deployment != "ready":
@@ -292,7 +297,7 @@ def _plan_advertise(desired, live, options, plan, now):
     elif gate["state"] in ("blocked", "waiting") and options.get("check_mode") and options.get("wait", True) \
             and cidr not in options.get("stopped", ()):
         # A dry run does not wait; it shows the advertisement that the waiting run would make.
-        if live is None or _whole_bgp(live, cidr) is None:
+        if _parent_planned(live, options) or _whole_bgp(live, cidr) is None:
             item["parent_planned"] = True
         plan["advertise"].add(cidr, item, "advertise %s over BGP" % cidr, "advertised %s over BGP" % cidr)
 
@@ -312,8 +317,9 @@ def _finish(plan):
         if isinstance(value, Step):
             result[key] = value.as_dict()
     result["services"] = sorted(plan["services"])
-    waiting = [gate["wait_seconds"] for gate in plan["gates"].values() if gate["state"] == "waiting"]
-    result["advertise_wait_seconds"] = max(waiting) if waiting else 0
+    waiting = [gate for gate in plan["gates"].values() if gate["state"] == "waiting"]
+    result["advertise_wait_seconds"] = max(gate["wait_seconds"] for gate in waiting) if waiting else 0
+    result["advertise_at"] = max(gate["not_before"] for gate in waiting) if waiting else None
     result["writes"] = sum(len(value.items) for value in plan.values() if isinstance(value, Step))
     return result
 
@@ -447,9 +453,25 @@ def _differences(prefix, live):
 
 # --- the one entry point -----------------------------------------------------------------------------------
 
+def _flag(value):
+    # ansible-core before 2.19 may hand a templated boolean over as the string "True" or "False".
+    return value.strip().lower() in ("true", "yes", "1") if isinstance(value, str) else bool(value)
+
+
+def normalised_options(options):
+    """The plan options with their types, whatever the templating engine made of them."""
+    options = dict(options or {})
+    for key in ("check_mode", "wait", "revalidate", "delete_prefix"):
+        if key in options:
+            options[key] = _flag(options[key])
+    for key in ("advertise_after", "hold"):
+        options[key] = int(options.get(key) or 0)
+    return options
+
+
 def plan(desired, estate, options=None, direction="onboard"):
     """What each step of onboarding or offboarding must do, as batch items for the resource modules, with gates."""
-    options = dict(options or {})
+    options = normalised_options(options)
     estate = new_estate(estate)
     now = _now(estate, options)
     if direction == "onboard":

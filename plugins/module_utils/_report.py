@@ -207,6 +207,58 @@ def advertise_explanation(plan):
     return lines
 
 
+def plan_summary(desired, estate, plan, options=None):
+    """The lines that open a run: per prefix, how it differs from the vars and what this run does about it."""
+    options = options or {}
+    estate = new_estate(estate)
+    drift = dict((entry["cidr"], entry) for entry in plan["drift"])
+    steps = [step for step in ("prefixes", "delegations", "bindings", "advertise", "withdraw", "bgp_prefixes",
+                               "unbind", "undelegate", "remove") if plan[step]["actions"]]
+    waits = plan["validation"]["pending"] or plan["deployment"]["pending"] or plan.get("advertise_wait_seconds")
+    if not steps and not waits:
+        lines = ["Nothing to do: every prefix of the vars is as they describe it (%d prefix(es))." % len(desired)]
+    else:
+        lines = ["%s %d prefix(es) in the order of Cloudflare's BYOIP guide:" % (
+            "Dry run (check mode): nothing is written and nothing is waited for; --diff shows each change. Planning"
+            if options.get("check_mode") else "Working on", len(desired))]
+        for prefix in desired:
+            cidr = prefix["cidr"]
+            entry = drift.get(cidr) or dict(state="missing", details=[])
+            todo = [action["do"] for step in steps for action in plan[step]["actions"] if action["cidr"] == cidr]
+            state = entry["state"].replace("_", " ")
+            lines.append("  %s: %s%s" % (cidr, state, "; " + "; ".join(todo) if todo else ""))
+        if not options.get("wait", True) and not options.get("check_mode"):
+            lines.append("Not waiting (wait is false): the role does what it can now and reports what is pending.")
+    others = [entry["cidr"] for entry in plan["drift"] if entry["state"] == "unmanaged"]
+    if others:
+        lines.append("The account also has %d prefix(es) that the vars do not name; they are never touched: %s."
+                     % (len(others), ", ".join(others[:10]) + (" ..." if len(others) > 10 else "")))
+    return lines
+
+
+def failures(desired, estate, plan, timeout, interval):
+    """The message of each prefix that stopped: validation failed or timed out, or deployment cannot finish."""
+    messages = validation_failures(desired, estate, plan, timeout, interval)
+    estate = new_estate(estate)
+    for cidr in plan["deployment"]["failed"]:
+        missing = [binding["cidr"] for binding in _bindings(estate["prefixes"].get(cidr))
+                   if binding["state"] == ROUTE_MISSING]
+        messages.append(dict(cidr=cidr, lines=[
+            "Binding(s) %s of %s report magic_transit_route_missing: Cloudflare has no Magic Transit route for these "
+            "addresses, so it cannot deliver their traffic." % (", ".join(missing), cidr),
+            "Add a Magic Transit route (static route or tunnel) that covers them, then run the role again. Nothing "
+            "of %s is advertised until every binding is active." % cidr]))
+    for cidr in plan["deployment"]["pending"]:
+        waiting = [binding["cidr"] for binding in _bindings(estate["prefixes"].get(cidr))
+                   if binding["state"] != ACTIVE]
+        messages.append(dict(cidr=cidr, lines=[
+            "Timed out in step 6 (wait for deployment): %s is not deployed after the provisioning budget. Still "
+            "provisioning: %s." % (cidr, ", ".join(waiting) or "none (the whole-prefix BGP prefix is missing)"),
+            "Cloudflare takes four to six hours; run the role again later (it continues where it stopped) or raise "
+            "byoip_onboard_provisioning_timeout."]))
+    return messages
+
+
 def validation_failures(desired, estate, plan, timeout, interval):
     """The message of each prefix whose validation failed, or did not finish within the budget."""
     estate = new_estate(estate)
