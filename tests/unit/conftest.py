@@ -64,10 +64,14 @@ def environment(monkeypatch):
 
 @pytest.fixture
 def run_module(capsys):
-    """Run module.main() with args on top of CONNECTION (None removes an option); return (result, failed)."""
+    """Run module.main() with args on top of CONNECTION (None removes an option); return (result, failed).
 
-    def run(module, args):
-        merged = dict((key, value) for key, value in dict(CONNECTION, **args).items() if value is not None)
+    With keep_nulls=True an option set to None is passed as null, as a task's `cidr:` with no value is.
+    """
+
+    def run(module, args, keep_nulls=False):
+        merged = dict((key, value) for key, value in dict(CONNECTION, **args).items()
+                      if value is not None or (keep_nulls and key in args))
         with patch_module_args(merged):
             with pytest.raises(SystemExit) as exited:
                 module.main()
