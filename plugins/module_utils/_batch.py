@@ -321,8 +321,8 @@ class BatchModule(AddressingModule):
             if element is not None:
                 key = self.resource.natural_key(element.params, element.parsed)
                 if key in seen:
-                    problems.add("names the same object as %s (%s); give each object once" % (
-                        seen[key], self.resource.describe(element.params, element.parsed)))
+                    problems.add("%s names the same object as %s; give each object once"
+                                 % (element.describe(), seen[key]))
                 else:
                     seen[key] = element.label
                     self.elements.append(element)

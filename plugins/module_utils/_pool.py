@@ -25,14 +25,15 @@ def check_concurrency(value):
     return value
 
 
-def run_groups(groups, work, concurrency):
+def run_groups(groups, work, concurrency, stop=None):
     """Run work(item) for every item of every group; return (done, failed).
 
     groups is a list of lists of (key, item). done maps key -> what work returned, failed maps key -> the
-    exception work raised. Keys in neither were never started because an earlier item had failed.
+    exception work raised. Keys in neither were never started because an item had failed before. stop, an Event
+    the caller may share, is set at the first failure.
     """
     done, failed = {}, {}
-    stop = threading.Event()
+    stop = stop or threading.Event()
     lock = threading.Lock()
 
     def run_group(group):
