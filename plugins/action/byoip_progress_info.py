@@ -5,7 +5,7 @@
 """Controller side of byoip_progress_info: narrow each retry to the prefixes still pending, and print one line.
 
 A task with until/retries runs its action again with the same arguments, and Ansible puts the previous attempt's
-registered result in the task variables. This action reads it: prefixes that were ready or failed are carried over
+registered result in the task variables. This action reads it: prefixes that were ready or stopped are carried over
 instead of read again, and one line per poll says what is still pending and until when.
 """
 
@@ -27,13 +27,22 @@ class ActionModule(ActionBase):
     def _previous(self, task_vars):
         """The previous attempt of this very task, or None on the first attempt."""
         register = self._task.register
-        previous = (task_vars or {}).get(register) if register else None
-        if not isinstance(previous, dict) or previous.get("failed"):
-            return None
-        poll = previous.get("poll") or {}
-        if poll.get("task") != self._task._uuid or poll.get("stage") != self._task.args.get("stage"):
-            return None
-        return previous
+        # ansible-core 2.20 and newer hold register as a mapping of variable names (register projections).
+        names = [register] if isinstance(register, str) else list(register or [])
+        for name in names:
+            previous = (task_vars or {}).get(name)
+            if previous is not None and not isinstance(previous, dict):
+                # ansible-core 2.20 and newer hand over a lazy expression; render it to the result it stands for.
+                try:
+                    previous = self._templar.copy_with_new_env(available_variables=task_vars).template(previous)
+                except Exception:  # pylint: disable=broad-except  # not readable: read everything, as on attempt 1
+                    continue
+            if not isinstance(previous, dict) or previous.get("failed"):
+                continue
+            poll = previous.get("poll") or {}
+            if poll.get("task") == self._task._uuid and poll.get("stage") == self._task.args.get("stage"):
+                return previous
+        return None
 
     def _deadline(self):
         seconds = (self._task.retries or 0) * max(self._task.delay or 0, 0)
@@ -65,9 +74,9 @@ class ActionModule(ActionBase):
         """The answer for the re-read prefixes, plus what the previous attempt knew of the others, in order."""
         reread = set(previous["pending"])
         ready = [cidr for cidr in previous["ready"] if cidr not in reread] + answer["ready"]
-        failed = dict((cidr, why) for cidr, why in previous["failed"].items() if cidr not in reread)
-        failed.update(answer["failed"])
+        stopped = dict((cidr, why) for cidr, why in previous["stopped"].items() if cidr not in reread)
+        stopped.update(answer["stopped"])
         fresh = dict((prefix["cidr"], prefix) for prefix in answer["prefixes"])
         prefixes = [prefix for prefix in previous["prefixes"] if prefix["cidr"] not in fresh] + answer["prefixes"]
-        return dict(ready=ready, failed=failed, pending=answer["pending"], prefixes=prefixes,
+        return dict(ready=ready, stopped=stopped, pending=answer["pending"], prefixes=prefixes,
                     done=not answer["pending"])

@@ -39,9 +39,19 @@ def _desired_list(desired, name):
     return desired
 
 
+def _owner(account_id):
+    """The first real account id of a value or list of candidates (a role variable, then the environment's)."""
+    candidates = account_id if isinstance(account_id, (list, tuple)) else [account_id]
+    for candidate in candidates:
+        # A role variable set to omit arrives as Ansible's placeholder string.
+        if isinstance(candidate, str) and candidate.strip() and not candidate.startswith("__omit_place_holder__"):
+            return candidate.strip()
+    return None
+
+
 def byoip_desired(prefixes, name="byoip_prefixes", account_id=None, cidr_only=False):
     """The desired state of the vars' prefixes, and every problem with them, in the user's variable names."""
-    desired, errors = _inputs.check_prefixes(prefixes, name=name, owner_account_id=account_id or None,
+    desired, errors = _inputs.check_prefixes(prefixes, name=name, owner_account_id=_owner(account_id),
                                              cidr_only=bool(cidr_only))
     return dict(prefixes=desired, errors=errors)
 

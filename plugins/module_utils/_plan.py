@@ -55,6 +55,11 @@ def parse_time(text):
     return when.replace(tzinfo=datetime.timezone(offset))
 
 
+def _next_second(when):
+    """The time rounded up to a whole second, so that a gate printed as not_before is open at that second."""
+    return when.replace(microsecond=0) + datetime.timedelta(seconds=1) if when.microsecond else when
+
+
 def format_time(when):
     return when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -277,7 +282,7 @@ def _gate(desired, live, options, now):
                                             "account team")
     created = parse_time(bgp.get("created_at"))
     if created is not None:
-        allowed_at = created + datetime.timedelta(seconds=int(options.get("advertise_after", 0)))
+        allowed_at = _next_second(created + datetime.timedelta(seconds=int(options.get("advertise_after", 0))))
         remaining = int(-(-(allowed_at - now).total_seconds() // 1))
         if remaining > 0:
             return dict(state="waiting", not_before=format_time(allowed_at), wait_seconds=remaining,
@@ -353,7 +358,7 @@ def _hold_gate(bgp, options, now):
     changed = parse_time((bgp.get("on_demand") or {}).get("advertised_modified_at"))
     if changed is None:
         return None
-    allowed_at = changed + datetime.timedelta(seconds=int(options.get("hold", 0)))
+    allowed_at = _next_second(changed + datetime.timedelta(seconds=int(options.get("hold", 0))))
     remaining = int(-(-(allowed_at - now).total_seconds() // 1))
     if remaining <= 0:
         return None
@@ -383,7 +388,7 @@ def offboard(desired, prefixes, options, now):
                                          "delete the BGP prefix %s" % bgp["cidr"], "deleted the BGP prefix %s" % bgp["cidr"])
         bindings = sorted(live.get("bindings") or [], key=lambda binding: canonical(binding["cidr"]) == cidr)
         for binding in bindings:  # the more specific ones first: Cloudflare keeps the default binding until last
-            what = "binding %s (%s)" % (binding["cidr"], binding.get("service_name"))
+            what = "service binding %s (%s)" % (binding["cidr"], binding.get("service_name"))
             plan["unbind"].add(cidr, dict(prefix_cidr=cidr, cidr=binding["cidr"], state="absent"),
                                "delete the " + what, "deleted the " + what)
         for delegation in live.get("delegations") or []:
@@ -423,6 +428,8 @@ def drift(desired, prefixes, others=()):
 
 
 def _differences(prefix, live):
+    if "default_service" not in prefix:  # a CIDR-only description (offboarding): present is all it can say
+        return []
     cidr = prefix["cidr"]
     details = []
     if prefix.get("description") is not None and prefix["description"] != (live.get("description") or ""):

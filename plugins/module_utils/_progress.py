@@ -2,7 +2,7 @@
 # Copyright: contributors to cloudflare.addressing
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""One poll of a wait on many prefixes: which are ready, pending or failed (byoip_progress_info and its action).
+"""One poll of a wait on many prefixes: which are ready, pending or stopped (byoip_progress_info and its action).
 
 For internal collection use only: this is not a public interface and may change without notice.
 """
@@ -32,19 +32,19 @@ def _validation(prefix):
     if approved(prefix):
         return "ready", "approved"
     if failed_checks(prefix):
-        return "failed", "validation failed: " + states
+        return "stopped", "validation failed: " + states
     return "pending", states
 
 
 def _deployment(cidr, prefix):
     if not approved(prefix):
-        return "failed", "not approved, so nothing can deploy"
+        return "stopped", "not approved, so nothing can deploy"
     bindings = prefix.get("bindings") or []
     state = deployment_state(cidr, prefix)
     if state == "failed":
         missing = [binding["cidr"] for binding in bindings
                    if (binding.get("provisioning") or {}).get("state") == ROUTE_MISSING]
-        return "failed", "magic_transit_route_missing on " + ", ".join(missing)
+        return "stopped", "magic_transit_route_missing on " + ", ".join(missing)
     if state == "pending":
         waiting = [binding["cidr"] for binding in bindings
                    if (binding.get("provisioning") or {}).get("state") != ACTIVE]
@@ -55,12 +55,12 @@ def _deployment(cidr, prefix):
 
 
 def evaluate(cidrs, found, stage):
-    """ready / pending / failed for each CIDR, from the prefixes read (found: canonical CIDR -> prefix)."""
-    result = dict(ready=[], pending={}, failed={}, prefixes=[])
+    """ready / pending / stopped for each CIDR, from the prefixes read (found: canonical CIDR -> prefix)."""
+    result = dict(ready=[], pending={}, stopped={}, prefixes=[])
     for cidr in cidrs:
         prefix = found.get(cidr)
         if prefix is None:
-            result["failed"][cidr] = "not a prefix of the account"
+            result["stopped"][cidr] = "not a prefix of the account"
             continue
         result["prefixes"].append(prefix)
         outcome, text = _validation(prefix) if stage == "validation" else _deployment(cidr, prefix)
@@ -77,8 +77,8 @@ def poll_line(stage, result, number, deadline):
     pending = list(result["pending"].items())
     what = "approval" if stage == "validation" else "deployment"
     if not pending:
-        return "Waiting for %s, poll %d: done (%d ready, %d failed)." % (
-            what, number, len(result["ready"]), len(result["failed"]))
+        return "Waiting for %s, poll %d: done (%d ready, %d stopped)." % (
+            what, number, len(result["ready"]), len(result["stopped"]))
     shown = "; ".join("%s %s" % pair for pair in pending[:SHOWN_IN_ONE_LINE])
     more = " and %d more" % (len(pending) - SHOWN_IN_ONE_LINE) if len(pending) > SHOWN_IN_ONE_LINE else ""
     return "Waiting for %s, poll %d, until %s: %d pending: %s%s." % (what, number, deadline, len(pending), shown, more)

@@ -8,14 +8,14 @@ module: byoip_progress_info
 short_description: Read how far BYOIP prefixes are in validation or in deployment, for one poll of a wait
 version_added: 0.2.0
 description:
-  - Reads the prefixes named in O(cidrs) and says, for each, whether it is ready, still pending or failed at the
+  - Reads the prefixes named in O(cidrs) and says, for each, whether it is ready, still pending or stopped at the
     O(stage) it waits for. It is made for one task that waits on many prefixes at once with C(until), C(retries) and
     C(delay); the wait ends when the slowest prefix is ready (RV(done)).
   - O(stage=validation) reads the prefix list (one request) and is ready when Cloudflare approved the prefix
-    (C(approved=V)). A validation check that ran and failed (C(missing), C(invalid), C(mismatch_asn)) fails the prefix.
+    (C(approved=V)). A validation check that ran and failed (C(missing), C(invalid), C(mismatch_asn)) stops the prefix.
   - O(stage=deployment) also reads the service bindings and BGP prefixes of each approved prefix (two requests per
     prefix) and is ready when every binding is C(active) and the BGP prefix of the whole prefix exists. A binding in
-    state C(magic_transit_route_missing) fails the prefix; an unapproved prefix fails too.
+    state C(magic_transit_route_missing) stops the prefix; so does an unapproved one.
   - When the task registers its result and retries, each retry re-reads only the prefixes that the previous attempt
     found still pending, and carries the others over, so a long wait costs less as prefixes get ready. Each poll
     prints one line with the states still pending and the time the wait gives up.
@@ -70,7 +70,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 done:
-  description: Whether no prefix is pending any more (each is ready or failed).
+  description: Whether no prefix is pending any more (each is ready or stopped).
   returned: always
   type: bool
   sample: false
@@ -85,7 +85,7 @@ pending:
   returned: always
   type: dict
   sample: {"198.51.100.0/24": "IRR valid, RPKI pending, ownership pending"}
-failed:
+stopped:
   description: The prefixes that cannot get there without your action, each with the reason.
   returned: always
   type: dict

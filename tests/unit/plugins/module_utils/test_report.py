@@ -126,7 +126,7 @@ def test_a_poll_says_what_is_ready_pending_or_failed_in_one_line():
     result = evaluate(["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24", "2001:db8::/48"], found, "validation")
     assert result["ready"] == ["203.0.113.0/24"] and not result["done"]
     assert result["pending"] == {"198.51.100.0/24": "IRR pending, RPKI pending, ownership pending"}
-    assert result["failed"] == {"192.0.2.0/24": "validation failed: IRR mismatch_asn, RPKI valid, ownership valid",
+    assert result["stopped"] == {"192.0.2.0/24": "validation failed: IRR mismatch_asn, RPKI valid, ownership valid",
                                 "2001:db8::/48": "not a prefix of the account"}
     assert poll_line("validation", result, 2, "2026-11-30T12:00:00Z") == (
         "Waiting for approval, poll 2, until 2026-11-30T12:00:00Z: 1 pending: 198.51.100.0/24 IRR pending, RPKI "
