@@ -25,10 +25,16 @@ MESSAGES = {
     "deployment_wait": lambda desired, estate, plan, options: _report.wait_explanation(
         plan, estate, "deployment", options["timeout"], options["interval"]),
     "advertise_wait": lambda desired, estate, plan, options: _report.advertise_explanation(plan),
-    "failures": lambda desired, estate, plan, options: _report.failures(
-        desired, estate, plan, options["timeout"], options["interval"]),
+    "failures": lambda desired, estate, plan, options: _report.failures(desired, estate, plan, options),
     "plan": lambda desired, estate, plan, options: _report.plan_summary(desired, estate, plan, options),
 }
+
+
+NEEDED_OPTIONS = dict(
+    validation_wait=("timeout", "interval"),
+    deployment_wait=("timeout", "interval"),
+    failures=("validation_timeout", "validation_interval", "provisioning_timeout", "provisioning_interval"),
+)
 
 
 def _desired_list(desired, name):
@@ -63,13 +69,14 @@ def byoip_unknown_services(desired, services):
     return _inputs.unknown_services(_desired_list(desired, "byoip_unknown_services"), services or [])
 
 
-def byoip_estate(found, result=None, step=None):
+def byoip_estate(found, result=None, step=None, predicted=False):
     """The estate from an info module result; with result, the estate after that module result."""
     if not isinstance(found, (dict, list)):
         raise AnsibleFilterError("byoip_estate expects a byoip_prefix_info result or an estate, got %r"
                                  % type(found).__name__)
     estate = _plan.new_estate(found)
-    return estate if result is None else _plan.merge(estate, result, step)
+    return estate if result is None else _plan.merge(estate, result, step, _plan.normalised_options(
+        dict(check_mode=predicted))["check_mode"])
 
 
 def byoip_plan(desired, estate, options=None, direction="onboard"):
@@ -96,9 +103,9 @@ def byoip_messages(desired, estate, plan, kind, options=None):
     """The lines a role prints: the plan, what to publish, why and until when it waits, why a prefix stopped."""
     build = _pick(MESSAGES, kind, "byoip_messages")
     options = dict(options or {})
-    if kind in ("validation_wait", "deployment_wait", "failures") and not (
-            "timeout" in options and "interval" in options):
-        raise AnsibleFilterError("byoip_messages: kind %s needs options timeout and interval" % kind)
+    needed = NEEDED_OPTIONS.get(kind, ())
+    if any(name not in options for name in needed):
+        raise AnsibleFilterError("byoip_messages: kind %s needs the options %s" % (kind, ", ".join(needed)))
     return build(_desired_list(desired or [], "byoip_messages"), estate, plan, options)
 
 

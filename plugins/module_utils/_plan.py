@@ -85,7 +85,14 @@ def new_estate(found):
     result = found if isinstance(found, dict) else dict(prefixes=found or [])
     prefixes = dict((canonical(prefix["cidr"]), _prefix_entry(prefix)) for prefix in result.get("prefixes") or [])
     return dict(prefixes=prefixes, others=sorted(canonical(cidr) for cidr in result.get("others") or []),
-                time=result.get("server_time"), journal=[])
+                time=result.get("server_time"), journal=[], read={})
+
+
+def as_read(estate, cidr):
+    """The prefix as Cloudflare last answered, before any predicted (check mode) change of this run."""
+    if cidr in estate.get("read", {}):
+        return estate["read"][cidr]
+    return estate["prefixes"].get(cidr)
 
 
 def approved(prefix):
@@ -166,8 +173,8 @@ def _plan_prefix(desired, live, options, plan):
                              "updated the prefix description")
     elif revalidate:
         plan["prefixes"].add(cidr, _prefix_item(desired, live, options),
-                             "ask Cloudflare to run the failed validation checks again",
-                             "asked Cloudflare to run the failed validation checks again")
+                             "ask Cloudflare to re-run the failed validation checks",
+                             "asked Cloudflare to re-run the failed validation checks")
 
 
 def _plan_validation(desired, live, options, plan):
@@ -262,7 +269,7 @@ def _plan_deployment(desired, live, options, plan):
         plan["deployment"][state].append(cidr)
 
 
-def _gate(desired, live, options, now):
+def gate(desired, live, options, now):
     """Whether the prefix may be advertised now, and if not, why and until when."""
     cidr = desired["cidr"]
     bgp = _whole_bgp(live, cidr) if live else None
@@ -294,12 +301,12 @@ def _gate(desired, live, options, now):
 
 def _plan_advertise(desired, live, options, plan, now):
     cidr = desired["cidr"]
-    gate = _gate(desired, live, options, now)
-    plan["gates"][cidr] = gate
+    state = gate(desired, live, options, now)
+    plan["gates"][cidr] = state
     item = dict(prefix_cidr=cidr, cidr=cidr, advertised=True)
-    if gate["state"] == "ready":
+    if state["state"] == "ready":
         plan["advertise"].add(cidr, item, "advertise %s over BGP" % cidr, "advertised %s over BGP" % cidr)
-    elif gate["state"] in ("blocked", "waiting") and options.get("check_mode") and options.get("wait", True) \
+    elif state["state"] in ("blocked", "waiting") and options.get("check_mode") and options.get("wait", True) \
             and cidr not in options.get("stopped", ()):
         # A dry run does not wait; it shows the advertisement that the waiting run would make.
         if _parent_planned(live, options) or _whole_bgp(live, cidr) is None:
@@ -322,9 +329,9 @@ def _finish(plan):
         if isinstance(value, Step):
             result[key] = value.as_dict()
     result["services"] = sorted(plan["services"])
-    waiting = [gate for gate in plan["gates"].values() if gate["state"] == "waiting"]
-    result["advertise_wait_seconds"] = max(gate["wait_seconds"] for gate in waiting) if waiting else 0
-    result["advertise_at"] = max(gate["not_before"] for gate in waiting) if waiting else None
+    waiting = [entry for entry in plan["gates"].values() if entry["state"] == "waiting"]
+    result["advertise_wait_seconds"] = max(entry["wait_seconds"] for entry in waiting) if waiting else 0
+    result["advertise_at"] = max(entry["not_before"] for entry in waiting) if waiting else None
     result["writes"] = sum(len(value.items) for value in plan.values() if isinstance(value, Step))
     return result
 
@@ -399,7 +406,7 @@ def offboard(desired, prefixes, options, now):
         plan["found"][cidr] = approved(live)
         if options.get("delete_prefix", True) and not approved(live):
             plan["remove"].add(cidr, dict(cidr=cidr, state="absent"), "delete the prefix", "deleted the prefix")
-    waits = [gate["wait_seconds"] for gate in plan["gates"].values()]
+    waits = [entry["wait_seconds"] for entry in plan["gates"].values()]
     plan["withdraw_wait_seconds"] = max(waits) if waits else 0
     return plan
 
@@ -527,13 +534,21 @@ def _merge_object(estate, kind, children, item, obj, absent):
         prefixes[parent] = entry
 
 
-def merge(estate, result, step=None):
+def _keep_read(estate, cidr):
+    """Before a predicted change, keep the prefix as it was read: a dry run reports what is, not what would be."""
+    if cidr not in estate["read"]:
+        estate["read"][cidr] = estate["prefixes"].get(cidr)
+
+
+def merge(estate, result, step=None, predicted=False):
     """The estate after a module result (a batch result, or an info result), with the journal of what changed.
 
     step is the plan step whose batch the module ran: its actions describe each changed element for the report.
+    predicted says that the result is a check mode prediction; the estate then also keeps what was read.
     """
     estate = new_estate(estate)
-    estate = dict(estate, prefixes=dict(estate["prefixes"]), journal=list(estate["journal"]))
+    estate = dict(estate, prefixes=dict(estate["prefixes"]), journal=list(estate["journal"]),
+                  read=dict(estate.get("read") or {}))
     if not isinstance(result, dict) or result.get("skipped"):
         return estate
     if result.get("server_time"):
@@ -541,11 +556,14 @@ def merge(estate, result, step=None):
     for prefix in result.get("prefixes") or []:
         cidr = canonical(prefix["cidr"])
         estate["prefixes"][cidr] = _prefix_entry(prefix, estate["prefixes"].get(cidr))
+        estate["read"].pop(cidr, None)
     actions = (step or {}).get("actions") or []
     for index, element in enumerate(result.get("results") or []):
         item = element.get("item") or {}
         for kind, children in RESULT_KINDS:
             if kind in element:
+                if predicted:
+                    _keep_read(estate, canonical(item.get("prefix_cidr") or item.get("cidr")))
                 _merge_object(estate, kind, children, item, element[kind] or {}, item.get("state") == "absent")
         if element.get("changed") and index < len(actions):
             estate["journal"].append(dict(actions[index]))

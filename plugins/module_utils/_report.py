@@ -17,10 +17,13 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import
     ACTIVE,
     ROUTE_MISSING,
     approved,
+    as_read,
     canonical,
     check_states,
     format_time,
+    gate,
     new_estate,
+    normalised_options,
     parse_time,
 )
 
@@ -50,8 +53,8 @@ def _changes(estate, cidr, check_mode):
 
 # --- onboarding --------------------------------------------------------------------------------------------
 
-def _onboard_pending(prefix, live, plan, options):
-    """(pending, next steps) of one prefix, from the final plan: only what is really left."""
+def _onboard_pending(prefix, live, plan, options, now):
+    """(pending, next steps) of one prefix, from the final plan (a dry run: from what was read): what is left."""
     cidr = prefix["cidr"]
     pending, next_steps = [], []
     if options.get("check_mode"):
@@ -81,14 +84,14 @@ def _onboard_pending(prefix, live, plan, options):
         pending.append("deployment: %s still provisioning (Cloudflare takes four to six hours)"
                        % ", ".join(provisioning))
         next_steps.append("run the role again later; it continues where it stopped")
-    gate = plan["gates"].get(cidr) or {}
-    would_advertise = options.get("check_mode") and any(
-        action["cidr"] == cidr for action in plan["advertise"]["actions"])
-    if gate.get("state") in ("blocked", "waiting") and not would_advertise:
-        pending.append("advertisement: " + gate["reason"])
-        if gate.get("state") == "waiting":
-            next_steps.append("run the role again after %s to advertise %s" % (gate["not_before"], cidr))
-    elif gate.get("state") == "not_asked" and not route_missing and not provisioning:
+    advertising = plan["gates"].get(cidr) or {}
+    if options.get("check_mode"):  # the plan's gates count this dry run's predictions as done
+        advertising = gate(prefix, live, normalised_options(options), now)
+    if advertising.get("state") in ("blocked", "waiting"):
+        pending.append("advertisement: " + advertising["reason"])
+        if advertising.get("state") == "waiting":
+            next_steps.append("run the role again after %s to advertise %s" % (advertising["not_before"], cidr))
+    elif advertising.get("state") == "not_asked" and not route_missing and not provisioning:
         cdn = any(str(binding["service"]).lower() == "cdn" for binding in bindings)
         next_steps.append("to advertise %s, set advertise: true and run the role again%s" % (
             cidr, " (put the CDN addresses on an address map first)" if cdn else ""))
@@ -101,10 +104,11 @@ def onboard_report(desired, estate, plan, options=None):
     estate = new_estate(estate)
     drift = dict((entry["cidr"], entry) for entry in plan.get("drift") or [])
     report = []
+    now = parse_time(estate.get("time")) or datetime.datetime.now(datetime.timezone.utc)
     for prefix in desired:
         cidr = prefix["cidr"]
-        live = estate["prefixes"].get(cidr)
-        pending, next_steps = _onboard_pending(prefix, live, plan, options)
+        live = as_read(estate, cidr) if options.get("check_mode") else estate["prefixes"].get(cidr)
+        pending, next_steps = _onboard_pending(prefix, live, plan, options, now)
         advertised = _whole_advertised(live, cidr)
         entry = dict(
             cidr=cidr,
@@ -236,24 +240,32 @@ def plan_summary(desired, estate, plan, options=None):
     return lines
 
 
-def failures(desired, estate, plan, timeout, interval):
-    """The message of each prefix that stopped: validation failed or timed out, or deployment cannot finish."""
-    messages = validation_failures(desired, estate, plan, timeout, interval)
+def failures(desired, estate, plan, budgets):
+    """The message of each prefix that stopped: validation failed or timed out, or deployment cannot finish.
+
+    budgets: validation_timeout, validation_interval, provisioning_timeout, provisioning_interval (seconds).
+    """
+    messages = validation_failures(desired, estate, plan, budgets["validation_timeout"],
+                                   budgets["validation_interval"])
     estate = new_estate(estate)
     for cidr in plan["deployment"]["failed"]:
-        missing = [binding["cidr"] for binding in _bindings(estate["prefixes"].get(cidr))
-                   if binding["state"] == ROUTE_MISSING]
-        messages.append(dict(cidr=cidr, lines=[
-            "Binding(s) %s of %s report magic_transit_route_missing: Cloudflare has no Magic Transit route for these "
-            "addresses, so it cannot deliver their traffic." % (", ".join(missing), cidr),
-            "Add a Magic Transit route (static route or tunnel) that covers them, then run the role again. Nothing "
-            "of %s is advertised until every binding is active." % cidr]))
+        for binding in _bindings(estate["prefixes"].get(cidr)):
+            if binding["state"] != ROUTE_MISSING:
+                continue
+            messages.append(dict(cidr=cidr, lines=[
+                "Binding %s (%s) reports magic_transit_route_missing: Cloudflare has no Magic Transit route for these "
+                "addresses, so it cannot deliver their traffic." % (binding["cidr"], binding["service"]),
+                "Add a Magic Transit route (static route or tunnel) that covers %s, then run the role again. Nothing "
+                "is advertised until every binding is active." % binding["cidr"]]))
     for cidr in plan["deployment"]["pending"]:
-        waiting = [binding["cidr"] for binding in _bindings(estate["prefixes"].get(cidr))
-                   if binding["state"] != ACTIVE]
+        live = estate["prefixes"].get(cidr) or {}
+        waiting = [binding["cidr"] for binding in _bindings(live) if binding["state"] != ACTIVE]
+        has_bgp = any(canonical(bgp["cidr"]) == cidr for bgp in live.get("bgp_prefixes") or [])
         messages.append(dict(cidr=cidr, lines=[
-            "Timed out in step 6 (wait for deployment): %s is not deployed after the provisioning budget. Still "
-            "provisioning: %s." % (cidr, ", ".join(waiting) or "none (the whole-prefix BGP prefix is missing)"),
+            "Timed out in step 6 (wait for deployment): %s is not deployed after byoip_onboard_provisioning_timeout="
+            "%s s (polled every %s s)." % (cidr, budgets["provisioning_timeout"], budgets["provisioning_interval"]),
+            "Still provisioning: %s. Whole-prefix BGP prefix: %s." % (
+                ", ".join(waiting) or "none", "present" if has_bgp else "missing (is the default binding there?)"),
             "Cloudflare takes four to six hours; run the role again later (it continues where it stopped) or raise "
             "byoip_onboard_provisioning_timeout."]))
     return messages

@@ -14,6 +14,8 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._report impo
 
 from test_plan import OPTIONS, binding, bgp, desired, edge, estate, live_prefix, onboarded
 
+BUDGETS = dict(validation_timeout=600, validation_interval=60, provisioning_timeout=600, provisioning_interval=60)
+
 
 def test_a_converged_run_says_nothing_to_do_and_nothing_about_waits():
     state = estate(onboarded())
@@ -81,13 +83,13 @@ def test_failures_diagnose_failed_validation_and_missing_routes():
     failing = live_prefix(approved="P", rpki_validation_state="invalid")
     state = estate(failing)
     result = plan(desired(edge()), state, OPTIONS)
-    [failure] = failures(desired(edge()), state, result, 600, 60)
+    [failure] = failures(desired(edge()), state, result, BUDGETS)
     assert failure["lines"][0] == ("Validation of 203.0.113.0/24 failed (RPKI ROA); Cloudflare does not approve it "
                                    "until every check passes.")
     route = onboarded(bindings=[binding("203.0.113.0/24", "Magic Transit", "magic_transit_route_missing")])
     state = estate(route)
     prefixes = desired(edge(default_service="Magic Transit", bindings=[]))
-    [failure] = failures(prefixes, state, plan(prefixes, state, OPTIONS), 600, 60)
+    [failure] = failures(prefixes, state, plan(prefixes, state, OPTIONS), BUDGETS)
     assert "magic_transit_route_missing" in failure["lines"][0]
 
 
