@@ -20,6 +20,11 @@ API_ROOT = "/client/v4"
 CONTROL_ROOT = "/__sim"
 
 
+def _not_json(constant):
+    """NaN and Infinity are Python's extensions, not JSON."""
+    raise ValueError("%s is not JSON" % constant)
+
+
 class Request:
     def __init__(self, method, target, headers, body, client_address):
         self.method = method
@@ -37,8 +42,8 @@ class Request:
             self.json = None
             return
         try:
-            self.json = json.loads(self.body.decode("utf-8"))
-        except ValueError:
+            self.json = json.loads(self.body.decode("utf-8"), parse_constant=_not_json)
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser can follow
             raise errors.ApiError(400, errors.MALFORMED_JSON, "Malformed JSON in request body")
 
 

@@ -12,6 +12,8 @@ from .clock import Clock
 from .server import Server
 
 ACCOUNT_ID = re.compile(r"[0-9a-f]{32}")
+# How long a stop waits for the requests being served (a delay fault or the latency may hold one).
+DRAIN_SECONDS = 30
 
 
 class Output:
@@ -140,7 +142,8 @@ def main(argv=None):
     # Event.wait with a timeout keeps the main thread responsive to signals on every platform.
     while not stop.wait(0.5):
         pass
-    server.shutdown()
+    if not server.drain(DRAIN_SECONDS):
+        print("cfsim: requests still running after %gs; stopping anyway" % DRAIN_SECONDS, file=sys.stderr)
     server.server_close()
     if writer is not None:
         writer.close()

@@ -1,5 +1,6 @@
 """Run-time configuration: the CLI defaults and the knobs the control API may change while serving."""
 
+import math
 import threading
 
 DEFAULT_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
@@ -13,6 +14,9 @@ DEFAULT_PROVISIONING_SECONDS = 120.0
 DEFAULT_ADVERTISEMENT_HOLD_SECONDS = 900.0
 DEFAULT_RATE_LIMIT = (1200, 300.0)
 
+# The 429's x-ratelimit-reset names the window's end, which must stay a date the API can write.
+MAX_RATE_LIMIT_WINDOW = 86400
+
 OUTCOMES = ("valid", "invalid", "missing", "mismatch_asn", "manual")
 CHECK_STATES = ("valid", "invalid", "missing", "mismatch_asn")
 
@@ -24,8 +28,9 @@ def parse_rate_limit(text):
         requests, window = int(count), float(seconds)
     except ValueError:
         raise ValueError("rate limit must look like REQUESTS/SECONDS, for example 1200/300")
-    if requests < 1 or window <= 0:
-        raise ValueError("rate limit needs at least 1 request and a window longer than 0 seconds")
+    if requests < 1 or not 0 < window <= MAX_RATE_LIMIT_WINDOW:
+        raise ValueError("rate limit needs at least 1 request and a window longer than 0 seconds and at most %d "
+                         "(a day)" % MAX_RATE_LIMIT_WINDOW)
     return requests, window
 
 
@@ -36,8 +41,8 @@ def non_negative_seconds(value, name):
             value = float(value)
         except ValueError:
             pass
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError("%s must be a number of seconds >= 0" % name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ValueError("%s must be a finite number of seconds >= 0" % name)
     return float(value)
 
 

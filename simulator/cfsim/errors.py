@@ -68,6 +68,8 @@ ON_DEMAND_NOT_ENABLED = 1317
 ADVERTISEMENT_HOLD = 1401
 # 5xx (and other statuses) injected through the control API
 INJECTED_FAULT = 1501
+# 503: cfsim itself
+SHUTTING_DOWN = 1601
 
 RATE_LIMIT_MESSAGE = "Please wait and consider throttling your request speed"
 
