@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 
-from . import __version__, config as defaults, persist
+from . import __version__, addressspace, config as defaults, persist
 from .app import App
 from .clock import Clock
 from .server import Server
@@ -107,6 +107,10 @@ def banner(app, args):
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    try:
+        addressspace.load()
+    except ImportError as exc:
+        sys.exit("cfsim: %s" % exc)
     out = Output(sys.stdout)
     config = defaults.Config(
         account_id=args.account_id, api_token=args.api_token, read_only_token=args.read_only_token,

@@ -3,16 +3,21 @@
 import ipaddress
 import itertools
 import json
+import os
+import pathlib
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 
 import pytest
 import requests
 
-from cfsim_runner import cfsim_executable, start_cfsim
+import cfsim
+from cfsim_runner import SimProcess, cfsim_executable, start_cfsim
 from simapi import CDN, PDF, Api
 
 
@@ -181,6 +186,40 @@ def test_unusable_state_file_is_refused_with_the_documented_message(tmp_path, co
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith("cfsim: cannot load state file %s: " % state) and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def copy_of_cfsim(tmp_path, address_space=None):
+    """cfsim's package under tmp_path/simulator, with tmp_path/plugins/module_utils/_address_space.py if given."""
+    shutil.copytree(pathlib.Path(cfsim.__file__).parent, tmp_path / "simulator" / "cfsim",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    if address_space is not None:
+        (tmp_path / "plugins" / "module_utils").mkdir(parents=True)
+        (tmp_path / "plugins" / "module_utils" / "_address_space.py").write_text(address_space)
+    return [sys.executable, "-m", "cfsim", "--port", "0"], dict(os.environ, PYTHONPATH=str(tmp_path / "simulator"))
+
+
+def test_without_the_collection_beside_it_cfsim_says_what_is_missing(tmp_path):
+    command, env = copy_of_cfsim(tmp_path)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("cfsim: cannot find %s" % (tmp_path / "plugins" / "module_utils" /
+                                                                 "_address_space.py"))
+
+
+def test_the_address_space_list_is_read_from_the_collection_beside_cfsim(tmp_path):
+    """No copy: a different file beside the package changes what cfsim refuses."""
+    command, env = copy_of_cfsim(tmp_path, "def unannounceable_reason(network):\n"
+                                           "    return 'is refused by the list beside this copy'\n")
+    process = subprocess.Popen(command + ["--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env=env)
+    sim = SimProcess(process, process.stdout.readline(), [])
+    api = Api(sim)
+    try:
+        error = api.fails("POST", "/prefixes", {"cidr": "192.0.2.0/24", "asn": 13335}, code=1117)
+        assert error["message"].startswith("Prefix 192.0.2.0/24 is refused by the list beside this copy;")
+    finally:
+        api.session.close()
+        assert sim.stop() == 0
 
 
 def keep_alive_writer(sim, worker, acknowledged, stop):
