@@ -70,6 +70,7 @@ class App:
         self.request_log = RequestLog()
         self.control = Control(self)
         self.log = log
+        self.sleep = time.sleep  # the latency's wait; a test may watch it
         self.base_url = None
         self._initial_tunables = config.tunables()
 
@@ -112,6 +113,9 @@ class App:
         return json_response(status, document)
 
     def _api(self, request):
+        if self.config.latency_ms:
+            # Before anything is decided, as a request crossing the network arrives later.
+            self.sleep(self.config.latency_ms / 1000.0)
         credential = auth.identify(request.headers, self.config, request.client_address)
         fault = self.faults.take(request.method, request.path)
         if fault is not None and fault.action == "delay":

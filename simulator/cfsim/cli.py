@@ -42,6 +42,13 @@ def _seconds(text):
     return value
 
 
+def _latency_ms(text):
+    try:
+        return defaults.latency_ms(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
+
+
 def _rate_limit(text):
     try:
         return defaults.parse_rate_limit(text)
@@ -84,6 +91,8 @@ def parser():
                    help="how validation checks resolve unless set per CIDR (default: %(default)s)")
     p.add_argument("--rate-limit", type=_rate_limit, default=defaults.DEFAULT_RATE_LIMIT, metavar="N/SECONDS",
                    help="requests per window per credential (default: 1200/300)")
+    p.add_argument("--latency-ms", type=_latency_ms, default=defaults.DEFAULT_LATENCY_MS, metavar="MS",
+                   help="milliseconds added to every API answer, as a network round trip would (default: 0)")
     p.add_argument("--state-file", help="JSON file to load the state from and save it to (default: none)")
     p.add_argument("--quiet", action="store_true", help="no per-request access log lines on stdout")
     return p
@@ -101,6 +110,7 @@ def banner(app, args):
         "cfsim: validation %gs (outcome %s), provisioning %gs, advertisement hold %gs, rate limit %d/%gs"
         % (c.validation_seconds, c.validation_outcome, c.provisioning_seconds, c.advertisement_hold_seconds,
            c.rate_limit[0], c.rate_limit[1]),
+        "cfsim: latency %gms added to every API answer" % c.latency_ms,
         "cfsim: state file %s" % (args.state_file or "none (state is lost at exit)"),
     ]
 
@@ -117,7 +127,7 @@ def main(argv=None):
         api_email=args.api_email, api_key=args.api_key, user_service_key=args.user_service_key,
         validation_seconds=args.validation_seconds, provisioning_seconds=args.provisioning_seconds,
         advertisement_hold_seconds=args.advertisement_hold_seconds, validation_outcome=args.validation_outcome,
-        rate_limit=args.rate_limit)
+        rate_limit=args.rate_limit, latency_ms=args.latency_ms)
     app = App(config, Clock(), log=None if args.quiet else out.line)
     writer = None
     if args.state_file:

@@ -65,7 +65,7 @@ def test_config_get_and_patch(sim):
     config = sim.control("GET", "/config")
     assert config == {"validation_seconds": 60.0, "provisioning_seconds": 120.0, "advertisement_hold_seconds": 900.0,
                       "validation_outcome": "valid", "rate_limit": {"requests": 1200, "seconds": 300.0},
-                      "account_id": sim.account_id, "api_token": sim.api_token,
+                      "latency_ms": 0.0, "account_id": sim.account_id, "api_token": sim.api_token,
                       "read_only_token": sim.read_only_token, "api_email": sim.email, "api_key": sim.api_key,
                       "user_service_key": sim.user_service_key}
     patched = sim.control("PATCH", "/config", {"provisioning_seconds": 2, "rate_limit": {"requests": 10}})
