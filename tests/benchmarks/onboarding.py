@@ -162,7 +162,7 @@ def header():
 
 
 def options():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--n", default="1 10 50 200 500", help="prefix counts, separated by spaces")
     parser.add_argument("--latency-ms", default="0", help="cfsim --latency-ms for every run")
     parser.add_argument("--rate-limit-run", choices=("yes", "no"), default="yes",

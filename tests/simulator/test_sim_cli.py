@@ -202,8 +202,8 @@ def test_without_the_collection_beside_it_cfsim_says_what_is_missing(tmp_path):
     command, env = copy_of_cfsim(tmp_path)
     result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False, env=env)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("cfsim: cannot find %s" % (tmp_path / "plugins" / "module_utils" /
-                                                                 "_address_space.py"))
+    missing = tmp_path / "plugins" / "module_utils" / "_address_space.py"
+    assert result.stderr.startswith("cfsim: cannot find %s" % missing)
 
 
 def test_the_address_space_list_is_read_from_the_collection_beside_cfsim(tmp_path):
