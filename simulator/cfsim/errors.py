@@ -37,6 +37,7 @@ IP_INVALID = 1113
 IP_NOT_OWNED = 1114
 MULTIPART_INVALID = 1115
 BODY_TOO_LARGE = 1116
+CIDR_UNANNOUNCEABLE = 1117
 # 404: well-formed identifiers that name nothing
 PREFIX_NOT_FOUND = 1201
 LOA_NOT_FOUND = 1202
@@ -68,6 +69,8 @@ ON_DEMAND_NOT_ENABLED = 1317
 ADVERTISEMENT_HOLD = 1401
 # 5xx (and other statuses) injected through the control API
 INJECTED_FAULT = 1501
+# 503: cfsim itself
+SHUTTING_DOWN = 1601
 
 RATE_LIMIT_MESSAGE = "Please wait and consider throttling your request speed"
 
