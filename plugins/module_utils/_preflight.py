@@ -34,7 +34,7 @@ CHECKS = ("irr", "rpki", "ownership")
 RIR_IRR_SOURCES = ("AFRINIC", "APNIC", "ARIN", "LACNIC", "RIPE")
 RPKI_PSEUDO_SOURCE = "RPKI"
 TOKEN_PATTERN = re.compile(r"%s\s*:\s*(\S+)" % re.escape(VALIDATION_LABEL), re.IGNORECASE)
-SEVERITY = {"ok": 0, "unknown": 1, "problem": 2}
+SEVERITY = {"skipped": 0, "ok": 0, "unknown": 1, "problem": 2}
 RPSL_WIDTH = 16  # the value column of RPSL as the registries print it
 
 
@@ -53,8 +53,9 @@ LABELS = {"irr": "IRR", "rpki": "RPKI", "ownership": "ownership"}
 
 
 def overall_status(checks):
-    """problem beats unknown beats ok."""
-    return max((check["status"] for check in checks.values()), key=SEVERITY.get, default="ok")
+    """problem beats unknown beats ok; a skipped check counts as ok."""
+    worst = max((check["status"] for check in checks.values()), key=SEVERITY.get, default="ok")
+    return "ok" if worst == "skipped" else worst
 
 
 # --- route objects -----------------------------------------------------------------------------------------------
@@ -279,7 +280,7 @@ def _txt_ownership(token, txt, evidence):
     if txt is None:
         return None, [], False, []
     evidence["txt"] = dict((validation_record_name(zone), answer) for zone, answer in txt.items())
-    notes, missing, wrong, undecided = [], [], False, False
+    notes, missing, absent, wrong, undecided = [], [], [], False, False
     for zone, answer in txt.items():
         name = validation_record_name(zone)
         if isinstance(answer, dict):
@@ -287,11 +288,13 @@ def _txt_ownership(token, txt, evidence):
             notes.append("%s could not be read (%s)" % (name, answer["detail"]))
         elif not answer:
             missing.append(zone)
-            notes.append("no TXT at %s" % name)
+            absent.append(name)
         elif not any(_same_token(value, token) for value in answer):
             missing.append(zone)
             wrong = True
             notes.append("TXT at %s is %s, not the prefix's token" % (name, ", ".join(repr(v) for v in answer)))
+    if absent:
+        notes.insert(0, "no TXT at %s" % ", ".join(absent))
     if missing:
         return "problem", notes, wrong, missing
     return ("unknown" if undecided else "ok"), notes, wrong, missing
@@ -313,7 +316,8 @@ def ownership_fix(network, token, zones, remark_helps):
 
 
 def no_token():
-    return result("unknown", "ownership: not checked, the prefix has no ownership token until it is added to the "
+    """Before the prefix is added there is no token to look for: the check is skipped, not failed or unknown."""
+    return result("skipped", "ownership: not checked, the prefix has no ownership token until it is added to the "
                   "account (give ownership_token, or run again after adding the prefix).", reason="no_token")
 
 
@@ -324,7 +328,7 @@ def diagnosis_lines(prefix_result, include_ok=False):
     checks = prefix_result.get("checks") or {}
     ordered = sorted(checks.items(), key=lambda item: (-SEVERITY.get(item[1]["status"], 0), CHECKS.index(item[0])))
     return ["%s %s" % (prefix_result.get("cidr"), check["message"]) for _name, check in ordered
-            if include_ok or check["status"] != "ok"]
+            if include_ok or check["status"] not in ("ok", "skipped")]
 
 
 def summary(prefixes, status):

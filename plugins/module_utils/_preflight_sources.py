@@ -10,6 +10,7 @@ Every call is bounded by a timeout and turns every way of not getting an answer 
 caller reports "unknown" and never a problem it did not see.
 """
 
+import re
 import traceback
 
 try:
@@ -59,8 +60,9 @@ def fetch_validity(session, base_url, asn, network, timeout):
     except requests.exceptions.Timeout:
         raise SourceUnavailable("timeout", "%s did not answer within %g s" % (url, timeout))
     except requests.exceptions.ConnectionError as error:
-        reason = "refused" if "refused" in str(error).lower() else "unreachable"
-        raise SourceUnavailable(reason, "cannot connect to %s: %s" % (url, _short(error)))
+        if "refused" in str(error).lower():
+            raise SourceUnavailable("refused", "%s refused the connection" % url)
+        raise SourceUnavailable("unreachable", "cannot connect to %s: %s" % (url, _os_error(error)))
     except requests.exceptions.RequestException as error:
         raise SourceUnavailable("error", "%s failed: %s" % (url, _short(error)))
     if response.status_code != 200:
@@ -150,6 +152,12 @@ def system_nameservers():
         return list(dns.resolver.Resolver().nameservers)
     except dns.exception.DNSException as error:
         raise SourceUnavailable("error", "this host has no usable resolver configuration: %s" % _short(error))
+
+
+def _os_error(error):
+    """'[Errno -2] Name or service not known' out of the nested text requests makes of a connection error."""
+    match = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", str(error))
+    return match.group(1).strip() if match else _short(error)
 
 
 def _short(value, limit=200):

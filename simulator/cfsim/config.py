@@ -13,7 +13,8 @@ DEFAULT_PROVISIONING_SECONDS = 120.0
 DEFAULT_ADVERTISEMENT_HOLD_SECONDS = 900.0
 DEFAULT_RATE_LIMIT = (1200, 300.0)
 
-OUTCOMES = ("valid", "invalid", "missing", "mismatch_asn", "manual")
+# "world": resolve the checks from the routing registry world (registry.py).
+OUTCOMES = ("valid", "invalid", "missing", "mismatch_asn", "manual", "world")
 CHECK_STATES = ("valid", "invalid", "missing", "mismatch_asn")
 
 
@@ -48,7 +49,7 @@ class Config:
                  read_only_token=DEFAULT_READ_ONLY_TOKEN, api_email=DEFAULT_API_EMAIL, api_key=DEFAULT_API_KEY,
                  user_service_key=DEFAULT_USER_SERVICE_KEY, validation_seconds=DEFAULT_VALIDATION_SECONDS,
                  provisioning_seconds=DEFAULT_PROVISIONING_SECONDS,
-                 advertisement_hold_seconds=DEFAULT_ADVERTISEMENT_HOLD_SECONDS, validation_outcome="valid",
+                 advertisement_hold_seconds=DEFAULT_ADVERTISEMENT_HOLD_SECONDS, validation_outcome=None,
                  rate_limit=DEFAULT_RATE_LIMIT):
         self._lock = threading.Lock()
         self.account_id = account_id
@@ -60,7 +61,9 @@ class Config:
         self.validation_seconds = float(validation_seconds)
         self.provisioning_seconds = float(provisioning_seconds)
         self.advertisement_hold_seconds = float(advertisement_hold_seconds)
+        # None: "world" once a registry world is configured, else "valid" (auto_outcome decides).
         self.validation_outcome = validation_outcome
+        self.auto_outcome = lambda: "valid"
         self.rate_limit = (int(rate_limit[0]), float(rate_limit[1]))
 
     def tunables(self):
@@ -72,8 +75,11 @@ class Config:
             "rate_limit": {"requests": self.rate_limit[0], "seconds": self.rate_limit[1]},
         }
 
+    def effective_outcome(self):
+        return self.validation_outcome or self.auto_outcome()
+
     def describe(self):
-        described = dict(self.tunables())
+        described = dict(self.tunables(), validation_outcome=self.effective_outcome())
         described.update(account_id=self.account_id, api_token=self.api_token,
                          read_only_token=self.read_only_token, api_email=self.api_email, api_key=self.api_key,
                          user_service_key=self.user_service_key)
@@ -92,8 +98,9 @@ class Config:
             if name in changes:
                 staged[name] = non_negative_seconds(changes[name], name)
         if "validation_outcome" in changes:
-            if changes["validation_outcome"] not in OUTCOMES:
-                raise ValueError("validation_outcome must be one of %s" % ", ".join(OUTCOMES))
+            # null returns to the automatic default: "world" while a registry world is configured, else "valid".
+            if changes["validation_outcome"] is not None and changes["validation_outcome"] not in OUTCOMES:
+                raise ValueError("validation_outcome must be one of %s, or null" % ", ".join(OUTCOMES))
             staged["validation_outcome"] = changes["validation_outcome"]
         if "rate_limit" in changes:
             limit = changes["rate_limit"]
@@ -105,4 +112,4 @@ class Config:
         with self._lock:
             for name, value in staged.items():
                 setattr(self, name, value)
-        return self.tunables()
+        return dict(self.tunables(), validation_outcome=self.effective_outcome())
