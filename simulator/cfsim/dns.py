@@ -193,9 +193,10 @@ class Dnsmasq:
                  "user=%s" % getpass.getuser(), "group=%s" % grp.getgrgid(os.getgid()).gr_name]
         # local=/zone/ makes dnsmasq answer from its own data and NXDOMAIN otherwise, never forward.
         lines.extend("local=/%s/" % zone for zone in ZONES)
+        # One line per value: dnsmasq makes one TXT record per line (several strings on a line form one record).
         for name, values in sorted(self.world.txt_records().items()):
-            quoted = ",".join('"%s"' % value.replace("\\", "\\\\").replace('"', '\\"') for value in values)
-            lines.append("txt-record=%s%s" % (name, "," + quoted if quoted else ""))
+            for value in values:
+                lines.append('txt-record=%s,"%s"' % (name, value.replace("\\", "\\\\").replace('"', '\\"')))
         with open(self.config, "w", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")
 
