@@ -116,7 +116,9 @@ def txt_values(name, servers, port, timeout):
     failures = []
     for server in servers:
         try:
-            response, _used_tcp = dns.query.udp_with_fallback(query, server, timeout=timeout, port=port)
+            response = dns.query.udp(query, server, timeout=timeout, port=port)
+            if response.flags & dns.flags.TC:
+                response = dns.query.tcp(query, server, timeout=timeout, port=port)
         except dns.exception.Timeout:
             failures.append(("timeout", "%s port %d did not answer within %g s" % (server, port, timeout)))
             continue

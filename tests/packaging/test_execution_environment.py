@@ -33,12 +33,12 @@ def test_collection_declares_its_python_requirements():
     assert metadata["dependencies"] == {"python": "requirements.txt"}, "no system packages are needed"
     lines = [line for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.startswith("#")]
-    assert requirement_names(lines) == {"requests"}
+    assert requirement_names(lines) == {"requests", "dnspython"}
 
 
 def test_introspect_reports_requests_for_the_staged_collection():
     python, system = introspected_python_requirements(ROOT.parents[2])
-    assert requirement_names(python) == {"requests"}
+    assert requirement_names(python) == {"requests", "dnspython"}
     assert any("cloudflare.addressing" in line for line in python)
     assert system == []
 
