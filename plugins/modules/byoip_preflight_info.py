@@ -24,7 +24,8 @@ description:
     them). A prefix has no token until it is added to the account, so before that only V(irr) and V(rpki) run.
   - Each check of each prefix ends V(ok), V(problem) with the evidence and the exact fix (the route object to
     register, the ROA to create, the TXT records to publish), or V(unknown) with the reason when a source did not
-    answer in time. A source that cannot be reached never produces a V(problem).
+    answer in time. A source that cannot be reached never produces a V(problem). The ownership check of a prefix
+    without a token is V(skipped).
   - The module only reads. With O(account_id) (or E(CLOUDFLARE_ACCOUNT_ID)) set, it reads the account's prefixes
     once, for the ownership tokens and ASNs of the prefixes that exist; without it, it sends nothing to Cloudflare.
 author:
@@ -259,7 +260,8 @@ prefixes:
       type: str
       sample: account
     status:
-      description: The worst status of the prefix's checks.
+      description: The worst status of the prefix's checks (V(problem), V(unknown) or V(ok); a skipped check
+        counts as V(ok)).
       type: str
       sample: ok
     messages:
@@ -277,7 +279,8 @@ prefixes:
           type: dict
           contains:
             status:
-              description: V(ok), V(problem) or V(unknown).
+              description: V(ok), V(problem) or V(unknown); V(skipped) for the ownership check of a prefix that has
+                no token yet.
               type: str
               sample: problem
             reason:
