@@ -131,9 +131,8 @@ def irr_check(network, asn, objects, counted_sources=RIR_IRR_SOURCES, token=None
                 "counted_sources": list(counted_sources)}
     matching = [item for item in counted if item["origin"] == asn]
     if matching:
-        return result("ok", "IRR: %s has a route object for %s with origin AS%d." % (matching[0]["source"], network,
-                                                                                   asn),
-                      predicted_state="valid", evidence=evidence)
+        message = "IRR: %s has a route object for %s with origin AS%d." % (matching[0]["source"], network, asn)
+        return result("ok", message, predicted_state="valid", evidence=evidence)
     registered = [item for item in objects if item["source"] != RPKI_PSEUDO_SOURCE]
     fix = route_object_fix(network, asn, token, counted or registered)
     if counted:
@@ -214,8 +213,8 @@ def rpki_check(network, asn, validity):
 
 def roa_fix(network, asn):
     return {"kind": "roa", "prefix": str(network), "max_length": network.prefixlen, "asn": asn,
-            "text": "Create a ROA at your RIR: prefix %s, max length %d, origin AS%d." % (network, network.prefixlen,
-                                                                                        asn)}
+            "text": "Create a ROA at your RIR: prefix %s, max length %d, origin AS%d."
+                    % (network, network.prefixlen, asn)}
 
 
 # --- ownership ---------------------------------------------------------------------------------------------------
@@ -309,8 +308,8 @@ def ownership_fix(network, token, zones, remark_helps):
         lines.append("Publish these TXT records (every reverse zone of %s needs one):" % network)
         lines.extend('%s. IN TXT "%s"' % (record["name"], token) for record in records)
     if remark_helps:
-        lines.append("%s this line to the descr or remarks of the route object: %s" % ("Or add" if records else "Add",
-                                                                                      remark))
+        verb = "Or add" if records else "Add"
+        lines.append("%s this line to the descr or remarks of the route object: %s" % (verb, remark))
     return {"kind": "ownership", "token": token, "txt_records": records, "irr_remark": "remarks: " + remark,
             "text": "\n".join(lines)}
 

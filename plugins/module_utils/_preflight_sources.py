@@ -67,8 +67,8 @@ def fetch_validity(session, base_url, asn, network, timeout):
         raise SourceUnavailable("error", "%s failed: %s" % (url, _short(error)))
     if response.status_code != 200:
         # Routinator answers 503 until its first validation run is done.
-        raise SourceUnavailable("error", "%s answered HTTP %d: %s" % (url, response.status_code,
-                                                                     _short(response.text)))
+        raise SourceUnavailable("error", "%s answered HTTP %d: %s"
+                                % (url, response.status_code, _short(response.text)))
     return parse_validity(response.content[:MAX_VALIDITY_BYTES], url)
 
 

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 module: byoip_preflight_info
 short_description: Check IRR route objects, RPKI ROAs and the ownership token of BYOIP prefixes before Cloudflare does
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Cloudflare validates a new BYOIP prefix asynchronously, in three checks, and a failure shows hours later as
     C(missing), C(invalid) or C(mismatch_asn). This module runs the same three checks from the host it runs on,
@@ -131,6 +131,7 @@ options:
       - If not set, the value of the E(CLOUDFLARE_ACCOUNT_ID) environment variable is used. When neither is set,
         the module sends nothing to Cloudflare and needs no credentials.
     type: str
+    required: false
 requirements:
   - requests (for the RPKI validator and the Cloudflare API)
   - dnspython (only for O(ownership_methods=reverse_dns) on prefixes with a token)
@@ -461,8 +462,8 @@ class Sources:
             self.session = requests.Session()
             self.session.headers["User-Agent"] = default_user_agent(ANSIBLE_VERSION)
         url = self.params["rpki_validator_url"]
-        return self._ask(url, lambda: _preflight_sources.fetch_validity(self.session, url, asn, network,
-                                                                         self.timeout))
+        timeout = self.timeout
+        return self._ask(url, lambda: _preflight_sources.fetch_validity(self.session, url, asn, network, timeout))
 
     def txt(self, name):
         if self.nameservers is None:

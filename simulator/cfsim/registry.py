@@ -76,8 +76,8 @@ def roa(document, where="ROA"):
     max_length = document.get("max_length", network.prefixlen)
     if isinstance(max_length, bool) or not isinstance(max_length, int) or \
             not network.prefixlen <= max_length <= network.max_prefixlen:
-        raise ValueError("%s: max_length must be between %d and %d" % (where, network.prefixlen,
-                                                                      network.max_prefixlen))
+        raise ValueError("%s: max_length must be between %d and %d"
+                         % (where, network.prefixlen, network.max_prefixlen))
     return {"prefix": str(network), "max_length": max_length, "asn": _asn(document.get("asn"), where + " asn"),
             "ta": str(document.get("ta", DEFAULT_TRUST_ANCHOR))}
 

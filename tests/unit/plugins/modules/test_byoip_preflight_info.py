@@ -10,8 +10,7 @@ CLOSED = dict(whois_servers=["127.0.0.1:9"], rpki_validator_url="http://127.0.0.
               dns_port=9, source_timeout=0.5)
 
 
-def test_without_account_id_nothing_goes_to_cloudflare_and_no_credential_is_needed(run_module, sent_requests,
-                                                                                  environment):
+def test_without_account_id_nothing_goes_to_cloudflare_nor_needs_credentials(run_module, sent_requests, environment):
     result, failed = run_module(byoip_preflight_info, dict(
         CLOSED, account_id=None, api_token=None, checks=["rpki"], prefixes=[{"cidr": "203.0.113.0/24", "asn": 13335}]))
     assert not failed, result
