@@ -330,6 +330,34 @@ def diagnosis_lines(prefix_result, include_ok=False):
             if include_ok or check["status"] not in ("ok", "skipped")]
 
 
+# Cloudflare's prefix fields -> the pre-flight check that looks at the same data.
+STATE_FIELDS = {"irr_validation_state": "irr", "rpki_validation_state": "rpki",
+                "ownership_validation_state": "ownership"}
+FAILED_STATES = ("missing", "invalid", "mismatch_asn")
+
+
+def explain_failed_validation(prefix, prefix_result):
+    """For a prefix whose validation failed: per failed check, the pre-flight evidence in the same words.
+
+    prefix is the prefix as Cloudflare returns it; prefix_result the module's entry for it. A failed check that the
+    pre-flight now finds ok was fixed since Cloudflare looked: it needs a new validation run.
+    """
+    lines = []
+    for field, name in STATE_FIELDS.items():
+        if prefix.get(field) not in FAILED_STATES:
+            continue
+        check = (prefix_result.get("checks") or {}).get(name)
+        if check is None or check["status"] == "skipped":
+            lines.append("%s: Cloudflare reports %s; the pre-flight check did not look at it." % (
+                LABELS[name], prefix[field]))
+        elif check["status"] == "ok":
+            lines.append("%s Cloudflare reported %s before this was fixed: validate the prefix again." % (
+                check["message"], prefix[field]))
+        else:
+            lines.append(check["message"])
+    return lines
+
+
 def summary(prefixes, status):
     """Every check of every prefix with this status, flat: [{cidr, check, reason, message, fix}]."""
     return [{"cidr": prefix["cidr"], "check": name, "reason": check["reason"], "message": check["message"],

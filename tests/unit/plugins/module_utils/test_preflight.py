@@ -346,3 +346,17 @@ def test_diagnosis_lines_put_problems_first_and_leave_out_ok_and_skipped():
         "203.0.113.0/24 IRR: unknown, rr.ntt.net port 43 did not answer within 10 s."]
     assert _preflight.overall_status(prefix["checks"]) == "problem"
     assert [item["check"] for item in _preflight.summary([prefix], "problem")] == ["rpki"]
+
+
+def test_a_failed_validation_is_explained_with_the_pre_flight_evidence():
+    checks = {"irr": _preflight.irr_check(NET("203.0.113.0/24"), 13335, [route("RADB", 64500)], ("RADB",),
+                                          added=True),
+              "rpki": _preflight.rpki_check(NET("203.0.113.0/24"), 13335, validity("valid", matched=[vrp()])),
+              "ownership": _preflight.no_token()}
+    prefix = {"cidr": "203.0.113.0/24", "irr_validation_state": "mismatch_asn", "rpki_validation_state": "invalid",
+              "ownership_validation_state": "missing"}
+    assert _preflight.explain_failed_validation(prefix, {"checks": checks}) == [
+        "IRR: RADB has a route object with origin AS64500; the prefix was added with ASN 13335.",
+        "RPKI: valid, the ROA 203.0.113.0/24 max length 24 for AS13335 covers it. Cloudflare reported invalid before "
+        "this was fixed: validate the prefix again.",
+        "ownership: Cloudflare reports missing; the pre-flight check did not look at it."]
