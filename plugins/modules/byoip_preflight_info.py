@@ -320,6 +320,11 @@ import ipaddress
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+try:
+    import requests
+except ImportError:  # AddressingModule fails with missing_required_lib("requests") first
+    pass
+
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._address_space import unannounceable_reason
@@ -422,7 +427,8 @@ class Sources:
         self.timeout = params["source_timeout"]
         self.failed = {}
         self.lock = threading.Lock()
-        self.session = None
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = default_user_agent(ANSIBLE_VERSION)
         self.nameservers = None
 
     def _ask(self, source, call):
@@ -457,10 +463,6 @@ class Sources:
         return objects, failures
 
     def validity(self, network, asn):
-        if self.session is None:
-            import requests
-            self.session = requests.Session()
-            self.session.headers["User-Agent"] = default_user_agent(ANSIBLE_VERSION)
         url = self.params["rpki_validator_url"]
         timeout = self.timeout
         return self._ask(url, lambda: _preflight_sources.fetch_validity(self.session, url, asn, network, timeout))
