@@ -8,9 +8,12 @@ REFUSED outside those zones):
 * Responder is a small standard-library server, used where dnsmasq is not installed or cannot start.
 """
 
+import ctypes
+import ctypes.util
 import getpass
 import grp
 import os
+import queue
 import shutil
 import signal
 import socket
@@ -152,6 +155,19 @@ class Responder:
             server.server_close()
 
 
+PR_SET_PDEATHSIG = 1
+try:
+    _PRCTL = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux: dnsmasq then outlives a cfsim that is killed with SIGKILL
+    _PRCTL = None
+
+
+def _die_with_parent():
+    """In the child before exec: SIGTERM when the thread that started it ends (cfsim's supervisor thread)."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def dnsmasq_path():
     return shutil.which("dnsmasq") or next((path for path in DNSMASQ_PATHS if os.access(path, os.X_OK)), None)
 
@@ -173,7 +189,11 @@ def free_port(host):
 
 
 class Dnsmasq:
-    """dnsmasq serving the world's TXT records; restarted with a new configuration when they change."""
+    """dnsmasq serving the world's TXT records; restarted with a new configuration when they change.
+
+    One supervisor thread, alive as long as cfsim, starts and stops every dnsmasq: a child started with
+    PR_SET_PDEATHSIG dies with the thread that started it, so even a cfsim killed with SIGKILL leaves none behind.
+    """
 
     kind = "dnsmasq"
 
@@ -185,7 +205,26 @@ class Dnsmasq:
         self.directory = tempfile.mkdtemp(prefix="cfsim-dnsmasq-")
         self.config = os.path.join(self.directory, "dnsmasq.conf")
         self.process = None
-        self.lock = threading.Lock()
+        self.written = None
+        self.orders = queue.Queue()
+        threading.Thread(target=self._supervise, name="cfsim-dnsmasq", daemon=True).start()
+
+    def _supervise(self):
+        while True:
+            order, done = self.orders.get()
+            try:
+                order()
+            except OSError as exc:
+                done.put(exc)
+            else:
+                done.put(None)
+
+    def _run(self, order):
+        done = queue.Queue()
+        self.orders.put((order, done))
+        error = done.get()
+        if error is not None:
+            raise error
 
     def _write_config(self):
         lines = ["port=%d" % self.port, "listen-address=%s" % self.host, "bind-interfaces", "no-resolv", "no-hosts",
@@ -197,18 +236,20 @@ class Dnsmasq:
         for name, values in sorted(self.world.txt_records().items()):
             for value in values:
                 lines.append('txt-record=%s,"%s"' % (name, value.replace("\\", "\\\\").replace('"', '\\"')))
+        text = "\n".join(lines) + "\n"
         with open(self.config, "w", encoding="utf-8") as handle:
-            handle.write("\n".join(lines) + "\n")
+            handle.write(text)
+        self.written = text
 
     def start(self):
-        with self.lock:
-            self._launch()
+        self._run(self._launch)
         return self
 
     def _launch(self):
         self._write_config()
         self.process = subprocess.Popen([self.executable, "--keep-in-foreground", "--conf-file=" + self.config,
-                                         "--pid-file"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                         "--pid-file"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        preexec_fn=_die_with_parent)  # pylint: disable=subprocess-popen-preexec-fn
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -233,7 +274,12 @@ class Dnsmasq:
 
     def reload(self):
         """A new configuration means a new dnsmasq: it does not re-read txt-record lines on SIGHUP."""
-        with self.lock:
+        self._run(self._relaunch)
+
+    def _relaunch(self):
+        previous = self.written
+        self._write_config()
+        if self.written != previous or self.process is None or self.process.poll() is not None:
             self._terminate()
             self._launch()
 
@@ -249,8 +295,7 @@ class Dnsmasq:
             self.process.stderr.close()
 
     def stop(self):
-        with self.lock:
-            self._terminate()
+        self._run(self._terminate)
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
