@@ -278,3 +278,11 @@ def test_a_world_set_through_the_control_api_becomes_the_default_outcome(sim, ap
     sim.reset()
     assert sim.control("GET", "/registry")["configured"] is False
     assert sim.control("GET", "/validation-outcomes")["default"] == "valid"
+
+
+def test_a_bad_world_file_stops_cfsim_at_start(tmp_path):
+    world_file = tmp_path / "world.json"
+    world_file.write_text(json.dumps({"roas": [{"prefix": "203.0.113.0/33", "asn": 1}]}), encoding="utf-8")
+    with pytest.raises(RuntimeError) as raised:
+        start_cfsim("--registry-world", str(world_file))
+    assert "cannot load registry world" in str(raised.value) and "roas[0] prefix" in str(raised.value)
