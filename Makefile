@@ -23,6 +23,8 @@ VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The simulator also serves its routing registry world (IRR over whois, reverse DNS) to the integration targets.
+REGISTRY_WORLD := --whois-port 0 --dns-port 0
 # Reference material beside the repository (absent on CI: the tests that need it skip and say why).
 export CFSIM_REFERENCE_DIR := $(abspath $(ROOT)/../shared/reference)
 
@@ -101,8 +103,8 @@ sanity: stage $(PYBIN)/.done
 
 integration: stage
 	@if [ -d $(STAGE)/tests/integration/targets ] && [ -n "$$(ls $(STAGE)/tests/integration/targets)" ]; then \
-	  $(PY) tools/with_sim.py --validation-seconds 3600 --provisioning-seconds 3600 --advertisement-hold-seconds 1 -- \
-	    $(PY) tools/run_integration.py $(STAGE); \
+	  $(PY) tools/with_sim.py --validation-seconds 3600 --provisioning-seconds 3600 --advertisement-hold-seconds 1 \
+	    $(REGISTRY_WORLD) -- $(PY) tools/run_integration.py $(STAGE); \
 	else echo "integration: no targets yet"; fi
 
 # Real ansible-playbook runs against one cfsim per test file; the runs mostly wait, so two files run at a time.
@@ -115,7 +117,8 @@ e2e: stage
 compat: stage $(MIN_VENV)/.installed
 	@echo "make compat: $$($(MIN_VENV)/bin/ansible --version | head -1)"
 	PATH=$(MIN_VENV)/bin:$$PATH $(MIN_VENV)/bin/python tools/with_sim.py --validation-seconds 3600 \
-	  --provisioning-seconds 3600 --advertisement-hold-seconds 1 -- $(MIN_VENV)/bin/python tools/run_integration.py $(STAGE)
+	  --provisioning-seconds 3600 --advertisement-hold-seconds 1 $(REGISTRY_WORLD) -- \
+	  $(MIN_VENV)/bin/python tools/run_integration.py $(STAGE)
 	cd $(STAGE) && PATH=$(MIN_VENV)/bin:$$PATH $(MIN_VENV)/bin/pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/e2e
 
 lint: stage

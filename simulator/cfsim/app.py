@@ -13,6 +13,8 @@ from .clock import Clock, rfc3339
 from .control import Control, ControlError
 from .faults import Faults
 from .ratelimit import RateLimiter
+from .registry import World
+from .registry_control import validity_response
 from .requestlog import RequestLog
 from .store import Store
 
@@ -64,7 +66,10 @@ class App:
     def __init__(self, config, clock=None, log=None):
         self.config = config
         self.clock = clock or Clock()
-        self.store = Store(config, self.clock)
+        self.world = World()
+        self.store = Store(config, self.clock, self.world)
+        config.auto_outcome = lambda: "world" if self.world.configured else "valid"
+        self.registry_urls = {}
         self.rate_limiter = RateLimiter(config, self.clock)
         self.faults = Faults()
         self.request_log = RequestLog()
@@ -82,10 +87,18 @@ class App:
         self.clock.set_offset(0.0)
         self.config.update(self._initial_tunables)
         self.store.reset()
+        self.world.reset()
 
     def store_changed(self):
         """The clock offset is part of the saved state, so moving it is a change to save."""
         self.store.mark_changed()
+
+    def registry_servers(self):
+        """Where the registry world is served: {"rpki_validator_url", "whois", "dns"} (None when not served)."""
+        servers = {"rpki_validator_url": self.base_url.replace("/client/v4", "") if self.base_url else None,
+                   "whois": None, "dns": None}
+        servers.update(self.registry_urls)
+        return servers
 
     def clock_document(self):
         return {"now": rfc3339(self.clock.now()), "offset_seconds": self.clock.offset}
@@ -97,6 +110,12 @@ class App:
         if path == CONTROL_ROOT or path.startswith(CONTROL_ROOT + "/"):
             response = self._control(request)
             self._access_log(request, response, "control")
+            return response
+        if path.startswith("/api/v1/validity/") or path == "/validity":
+            # The RPKI validator of the registry world, in Routinator's format; not part of the Cloudflare API.
+            status, content_type, body = validity_response(self, path, request.query)
+            response = Response(status, body, content_type)
+            self._access_log(request, response, "rpki")
             return response
         return self._api(request)
 

@@ -20,7 +20,8 @@ MAX_LATENCY_MS = 10000.0
 # The 429's x-ratelimit-reset names the window's end, which must stay a date the API can write.
 MAX_RATE_LIMIT_WINDOW = 86400
 
-OUTCOMES = ("valid", "invalid", "missing", "mismatch_asn", "manual")
+# "world": resolve the checks from the routing registry world (registry.py).
+OUTCOMES = ("valid", "invalid", "missing", "mismatch_asn", "manual", "world")
 CHECK_STATES = ("valid", "invalid", "missing", "mismatch_asn")
 
 
@@ -63,7 +64,7 @@ class Config:
                  read_only_token=DEFAULT_READ_ONLY_TOKEN, api_email=DEFAULT_API_EMAIL, api_key=DEFAULT_API_KEY,
                  user_service_key=DEFAULT_USER_SERVICE_KEY, validation_seconds=DEFAULT_VALIDATION_SECONDS,
                  provisioning_seconds=DEFAULT_PROVISIONING_SECONDS,
-                 advertisement_hold_seconds=DEFAULT_ADVERTISEMENT_HOLD_SECONDS, validation_outcome="valid",
+                 advertisement_hold_seconds=DEFAULT_ADVERTISEMENT_HOLD_SECONDS, validation_outcome=None,
                  rate_limit=DEFAULT_RATE_LIMIT, latency_ms=DEFAULT_LATENCY_MS):
         self._lock = threading.Lock()
         self.account_id = account_id
@@ -75,7 +76,9 @@ class Config:
         self.validation_seconds = float(validation_seconds)
         self.provisioning_seconds = float(provisioning_seconds)
         self.advertisement_hold_seconds = float(advertisement_hold_seconds)
+        # None: "world" once a registry world is configured, else "valid" (auto_outcome decides).
         self.validation_outcome = validation_outcome
+        self.auto_outcome = lambda: "valid"
         self.rate_limit = (int(rate_limit[0]), float(rate_limit[1]))
         self.latency_ms = float(latency_ms)
 
@@ -89,8 +92,11 @@ class Config:
             "latency_ms": self.latency_ms,
         }
 
+    def effective_outcome(self):
+        return self.validation_outcome or self.auto_outcome()
+
     def describe(self):
-        described = dict(self.tunables())
+        described = dict(self.tunables(), validation_outcome=self.effective_outcome())
         described.update(account_id=self.account_id, api_token=self.api_token,
                          read_only_token=self.read_only_token, api_email=self.api_email, api_key=self.api_key,
                          user_service_key=self.user_service_key)
@@ -111,8 +117,9 @@ class Config:
         if "latency_ms" in changes:
             staged["latency_ms"] = latency_ms(changes["latency_ms"])
         if "validation_outcome" in changes:
-            if changes["validation_outcome"] not in OUTCOMES:
-                raise ValueError("validation_outcome must be one of %s" % ", ".join(OUTCOMES))
+            # null returns to the automatic default: "world" while a registry world is configured, else "valid".
+            if changes["validation_outcome"] is not None and changes["validation_outcome"] not in OUTCOMES:
+                raise ValueError("validation_outcome must be one of %s, or null" % ", ".join(OUTCOMES))
             staged["validation_outcome"] = changes["validation_outcome"]
         if "rate_limit" in changes:
             limit = changes["rate_limit"]
@@ -124,4 +131,4 @@ class Config:
         with self._lock:
             for name, value in staged.items():
                 setattr(self, name, value)
-        return self.tunables()
+        return dict(self.tunables(), validation_outcome=self.effective_outcome())

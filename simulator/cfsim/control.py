@@ -4,6 +4,7 @@ import re
 
 from . import errors, fields, faults as faults_module
 from .config import CHECK_STATES, OUTCOMES
+from .registry_control import RegistryControl
 from .store import PROVISIONING_STATES, check_states_document
 
 ID = re.compile(r"[0-9a-f]{32}")
@@ -34,7 +35,7 @@ def _ok(fn, *args):
         raise ControlError(exc.status, exc.message)
 
 
-class Control:
+class Control(RegistryControl):
     def __init__(self, app):
         self.app = app
 
@@ -80,7 +81,7 @@ class Control:
             return 200, _ok(self.app.config.update, _object(body))
 
     def get_validation_outcomes(self, _rest, _query, _body):
-        return 200, {"default": self.app.config.validation_outcome, "cidrs": self.app.store.list_outcomes()}
+        return 200, {"default": self.app.config.effective_outcome(), "cidrs": self.app.store.list_outcomes()}
 
     def post_validation_outcomes(self, _rest, _query, body):
         body = _object(body)
@@ -127,6 +128,8 @@ class Control:
             raise ControlError(400, 'give "cidr" or "prefix_id"')
         if record is None:
             raise ControlError(404, "no such prefix")
+        if body.get("via") is not None:
+            return self.publish_in_world(record, body["via"])
         return 200, store.publish_token(record)
 
     def patch_prefixes(self, rest, _query, body):

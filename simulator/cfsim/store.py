@@ -49,10 +49,11 @@ def result_info(count):
 
 
 class Store:
-    def __init__(self, config, clock):
+    def __init__(self, config, clock, world=None):
         self.lock = threading.RLock()
         self.config = config
         self.clock = clock
+        self.world = world
         self.on_change = None
         self._clear()
 
@@ -105,8 +106,12 @@ class Store:
         record["ownership_validation_state"] = "pending"
         record["check_started_at"] = now
 
-    @staticmethod
-    def _outcome_states(outcome):
+    def _outcome_states(self, outcome, record):
+        if outcome == "world":
+            irr, rpki, ownership = self.world.validation_states(record["cidr"], record["asn"],
+                                                                record["ownership_validation_token"])
+            # A token published through POST /__sim/ownership-tokens (without "via") counts as seen, as before.
+            return irr, rpki, "valid" if record.get("token_published_at") is not None else ownership
         if isinstance(outcome, dict):
             return (outcome.get("irr", "valid"), outcome.get("rpki", "valid"), outcome.get("ownership", "valid"))
         return OUTCOME_STATES[outcome]
@@ -118,7 +123,7 @@ class Store:
         resolved_at = started + self.config.validation_seconds
         if now < resolved_at:
             return
-        outcome = self.outcomes.get(record["cidr"], self.config.validation_outcome)
+        outcome = self.outcomes.get(record["cidr"], self.config.effective_outcome())
         if outcome == "manual":
             published = record.get("token_published_at")
             if published is None:
@@ -127,7 +132,7 @@ class Store:
                 record["modified_at"] = max(record["modified_at"], resolved_at)
                 return
             resolved_at = max(resolved_at, published)
-        irr, rpki, ownership = self._outcome_states(outcome)
+        irr, rpki, ownership = self._outcome_states(outcome, record)
         record["irr_validation_state"] = irr
         record["rpki_validation_state"] = rpki
         record["ownership_validation_state"] = ownership
