@@ -105,6 +105,19 @@ def parse_networks(values, option):
     return networks, problems
 
 
+def cidr_filter(values, what):
+    """The networks of a `cidrs` filter option (None when unset); InputError naming every bad entry."""
+    if values is None:
+        return None
+    networks, problems = parse_networks(values, "cidrs")
+    if not values:
+        problems.append("cidrs is an empty list, which no %s can match; leave it unset to read every %s."
+                        % (what, what))
+    if problems:
+        raise InputError(" ".join(problems))
+    return networks
+
+
 def ips_within(ips, networks):
     """The IPs (canonical strings) that lie in any of the networks."""
     found = []

@@ -126,11 +126,11 @@ address_maps:
 """
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._address_map import (
+    cidr_filter,
     get_address_map,
     ips_within,
     list_address_maps,
     map_ips,
-    parse_networks,
 )
 from ansible_collections.cloudflare.addressing.plugins.module_utils._common import (
     AddressingModule,
@@ -147,11 +147,10 @@ def check_input(params):
     except InputError as error:
         problems.append(str(error))
     networks = None
-    if params["cidrs"] is not None:
-        networks, found = parse_networks(params["cidrs"], "cidrs")
-        problems.extend(found)
-        if not params["cidrs"]:
-            problems.append("cidrs is an empty list, which no map can match; leave it unset to read every map.")
+    try:
+        networks = cidr_filter(params["cidrs"], "map")
+    except InputError as error:
+        problems.append(str(error))
     if params["description"] is not None and not params["description"].strip():
         problems.append("description is empty; leave it unset to read every map.")
     if problems:

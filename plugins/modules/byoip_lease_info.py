@@ -84,20 +84,8 @@ leases:
 
 import ipaddress
 
-from ansible_collections.cloudflare.addressing.plugins.module_utils._address_map import parse_networks
-from ansible_collections.cloudflare.addressing.plugins.module_utils._common import AddressingModule, InputError
-
-
-def check_input(params):
-    """The networks of cidrs (None when not given); every bad entry at once."""
-    if params["cidrs"] is None:
-        return None
-    networks, problems = parse_networks(params["cidrs"], "cidrs")
-    if not params["cidrs"]:
-        problems.append("cidrs is an empty list, which no lease can match; leave it unset to list every lease.")
-    if problems:
-        raise InputError(" ".join(problems))
-    return networks
+from ansible_collections.cloudflare.addressing.plugins.module_utils._address_map import cidr_filter
+from ansible_collections.cloudflare.addressing.plugins.module_utils._common import AddressingModule
 
 
 def overlaps(lease, networks):
@@ -119,7 +107,7 @@ def matching(leases, networks):
 
 def main():
     module = AddressingModule(argument_spec=dict(cidrs=dict(type="list", elements="str")))
-    networks = module.input_check(check_input, module.params)
+    networks = module.input_check(cidr_filter, module.params["cidrs"], "lease")
 
     def run():
         client = module.client
