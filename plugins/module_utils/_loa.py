@@ -33,8 +33,8 @@ def sha256_of(content):
 def read_loa_file(path, option):
     """(file name, bytes, sha256) of a local LOA; InputError when it is not a readable PDF of at most 10 MB."""
     if not os.path.isfile(path):
-        raise InputError("%s %s is not a file%s." % (option, path, " (it is a directory)" if os.path.isdir(path)
-                                                                    else " on this host"))
+        where = " (it is a directory)" if os.path.isdir(path) else " on this host"
+        raise InputError("%s %s is not a file%s." % (option, path, where))
     size = os.path.getsize(path)
     if size > MAX_LOA_BYTES:
         raise InputError("%s %s has %d bytes; Cloudflare accepts LOA documents of at most 10 MB (%d bytes)."

@@ -556,11 +556,11 @@ class Writer:
         except CloudflareAPIError as error:
             if method == "DELETE" and error.status == 404:  # already gone: the goal is reached
                 return None
-            self.module.fail_api(error, "%s %s. The writes listed in this result were done; re-running "
-                                        "converges" % (action, describe_map(self.map)),
-                                 address_map=self.map, disabled_first=False,
-                                 **dict((name, done if "ips" in name else membership_dicts(done))
-                                        for name, done in self.done.items()))
+            what = "%s %s. The writes listed in this result were done; re-running converges" % (
+                action, describe_map(self.map))
+            done = dict((name, items if "ips" in name else membership_dicts(items))
+                        for name, items in self.done.items())
+            self.module.fail_api(error, what, address_map=self.map, disabled_first=False, **done)
             raise  # not reached: fail_api exits
 
     def patch(self, settings):

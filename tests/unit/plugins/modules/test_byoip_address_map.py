@@ -53,8 +53,8 @@ def test_every_input_problem_is_reported_at_once_and_long_values_are_shortened()
 @pytest.mark.parametrize("changes,fragment", [
     (dict(purge_ips=True), "purge_ips needs ips"),
     (dict(purge_memberships=True), "purge_memberships needs memberships"),
-    (dict(memberships=[dict(kind="zone", identifier=ZONE)], remove_memberships=[dict(kind="zone",
-                                                                                    identifier=ZONE.upper())]),
+    (dict(memberships=[dict(kind="zone", identifier=ZONE)],
+          remove_memberships=[dict(kind="zone", identifier=ZONE.upper())]),
      "memberships and remove_memberships both name zone %s" % ZONE),
     (dict(state="absent", ips=["203.0.113.1"], enabled=False), "enabled, ips cannot be used with it"),
     (dict(state="absent", id=MAP_ID, description="CDN edge"), "description cannot be used with it"),
@@ -101,8 +101,8 @@ def test_memberships_compare_by_kind_and_identifier_in_any_case():
     existing = whole_map(memberships=[("zone", ZONE), ("account", ACCOUNT)])
     same = am.plan_changes(existing, am.check_input(params(memberships=[dict(kind="zone", identifier=ZONE.upper())])))
     assert same.empty
-    purged = am.plan_changes(existing, am.check_input(params(memberships=[dict(kind="zone", identifier=ZONE)],
-                                                               purge_memberships=True)))
+    keep_zone = params(memberships=[dict(kind="zone", identifier=ZONE)], purge_memberships=True)
+    purged = am.plan_changes(existing, am.check_input(keep_zone))
     assert purged.members_remove == [("account", ACCOUNT)] and purged.members_add == []
     removed = am.plan_changes(existing, am.check_input(params(remove_memberships=[dict(kind="account",
                                                                                        identifier=ACCOUNT)])))

@@ -19,8 +19,8 @@ def test_without_cidrs_every_map_is_returned_unchanged():
 def test_cidrs_select_the_maps_with_ips_inside_and_name_those_ips():
     selected = info.in_networks([V4, V6, EMPTY], [ipaddress.ip_network("203.0.113.0/24"),
                                                   ipaddress.ip_network("2001:db8::/32")])
-    assert [(item["id"], item["matched_ips"]) for item in selected] == [("a" * 32, ["203.0.113.16"]),
-                                                                          ("b" * 32, ["2001:db8::1"])]
+    expected = [("a" * 32, ["203.0.113.16"]), ("b" * 32, ["2001:db8::1"])]
+    assert [(item["id"], item["matched_ips"]) for item in selected] == expected
 
 
 def test_bad_filters_are_reported_together():
