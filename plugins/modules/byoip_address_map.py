@@ -612,11 +612,8 @@ def create_map(module, wanted):
         body["ips"] = list(wanted.ips)
     if wanted.memberships is not None:
         body["memberships"] = membership_dicts(wanted.memberships)
-    try:
-        created = client.create_resource(address_maps_path(client), body, lambda: find_by_name(client, wanted.name))
-    except CloudflareAPIError as error:
-        module.fail_api(error, "create the address map %r" % wanted.name)
-        raise  # not reached
+    created = module.call_api("create the address map %r" % wanted.name, client.create_resource,
+                               address_maps_path(client), body, lambda: find_by_name(client, wanted.name))
     if not sni:
         return created
     later = dict((name, wanted.settings[name]) for name in ("default_sni", "enabled") if name in wanted.settings)

@@ -136,7 +136,7 @@ sha256:
 """
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._address_space import unannounceable_reason
-from ansible_collections.cloudflare.addressing.plugins.module_utils._api import CloudflareAPIError, OutcomeUnknownError
+from ansible_collections.cloudflare.addressing.plugins.module_utils._api import OutcomeUnknownError
 from ansible_collections.cloudflare.addressing.plugins.module_utils._common import (
     AddressingModule,
     InputError,
@@ -181,16 +181,16 @@ def upload(module, document, network):
     client = module.client
     name, content, _sha256 = document
     files = {"loa_document": (name, content, "application/pdf")}
-    try:
+
+    def post():
         try:
             return client.post(loa_documents_path(client), files=files)
         except OutcomeUnknownError as error:
             module.warn("The connection failed after the LOA was sent (%s); uploaded it once more. If the first "
                         "upload arrived, that copy stays unused." % error.describe())
             return client.post(loa_documents_path(client), files=files)
-    except CloudflareAPIError as error:
-        module.fail_api(error, "upload the LOA %s for prefix %s" % (module.params["path"], network))
-        raise  # not reached: fail_api exits
+
+    return module.call_api("upload the LOA %s for prefix %s" % (module.params["path"], network), post)
 
 
 def main():

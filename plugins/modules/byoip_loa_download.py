@@ -99,7 +99,6 @@ size:
 import os
 import tempfile
 
-from ansible_collections.cloudflare.addressing.plugins.module_utils._api import CloudflareAPIError
 from ansible_collections.cloudflare.addressing.plugins.module_utils._common import (
     AddressingModule,
     InputError,
@@ -199,11 +198,8 @@ def main():
     def run():
         document_id = loa_document_id(module, network)
         client = module.client
-        try:
-            content = client.download(download_path(client, document_id))
-        except CloudflareAPIError as error:
-            module.fail_api(error, "download the LOA document %s" % document_id)
-            raise  # not reached: fail_api exits
+        content = module.call_api("download the LOA document %s" % document_id, client.download,
+                                   download_path(client, document_id))
         before = file_sha256(dest)
         after = sha256_of(content)
         changed = before != after
