@@ -613,7 +613,7 @@ def create_map(module, wanted):
     if wanted.memberships is not None:
         body["memberships"] = membership_dicts(wanted.memberships)
     created = module.call_api("create the address map %r" % wanted.name, client.create_resource,
-                               address_maps_path(client), body, lambda: find_by_name(client, wanted.name))
+                              address_maps_path(client), body, lambda: find_by_name(client, wanted.name))
     if not sni:
         return created
     later = dict((name, wanted.settings[name]) for name in ("default_sni", "enabled") if name in wanted.settings)

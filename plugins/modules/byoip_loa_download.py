@@ -199,7 +199,7 @@ def main():
         document_id = loa_document_id(module, network)
         client = module.client
         content = module.call_api("download the LOA document %s" % document_id, client.download,
-                                   download_path(client, document_id))
+                                  download_path(client, document_id))
         before = file_sha256(dest)
         after = sha256_of(content)
         changed = before != after

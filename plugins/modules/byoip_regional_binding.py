@@ -212,15 +212,16 @@ def ensure_present(module, parent, network, region):
     if existing is not None:
         if module.check_mode:
             return True, existing, dict(existing, region_key=region)
-        updated = module.call_api("move %s from region %s to %s" % (network, existing.get("region_key"), region),
-                        client.patch, prefix_bindings_path(client, existing["id"]), dict(region_key=region))
+        action = "move %s from region %s to %s" % (network, existing.get("region_key"), region)
+        updated = module.call_api(action, client.patch, prefix_bindings_path(client, existing["id"]),
+                                  dict(region_key=region))
         return True, existing, updated
     check_approved(module, parent, network)
     if module.check_mode:
         return True, None, predicted_binding(parent, network, region)
     body = dict(prefix_id=parent["id"], cidr=str(network), region_key=region)
     created = module.call_api("bind %s to region %s" % (network, region), client.create_resource,
-                    prefix_bindings_path(client), body, lambda: binding_at(client, parent, network))
+                              prefix_bindings_path(client), body, lambda: binding_at(client, parent, network))
     return True, None, created
 
 
