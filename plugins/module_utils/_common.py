@@ -176,6 +176,14 @@ class AddressingModule(AnsibleModule):
         failure.update(error.as_dict())
         self.fail_json(msg=message, **failure)
 
+    def call_api(self, action, call, *args):
+        """call(*args), an API call; when it fails, fail the module saying what was being done (fail_api)."""
+        try:
+            return call(*args)
+        except CloudflareAPIError as error:
+            self.fail_api(error, action)
+            raise  # not reached: fail_api exits
+
     def exit_with(self, changed, name, before, after, diff_keys, diff_view=None, **extra):
         """Exit with the resource under `name` (empty when absent) and, in diff mode, its managed fields.
 

@@ -45,7 +45,7 @@ class Control(RegistryControl):
         rest = segments[1:]
         handler = getattr(self, "%s_%s" % (method.lower(), name.replace("-", "_")), None)
         # Only the test-only state routes take an id; /faults/<id> would otherwise act on every fault.
-        if handler is None or (rest and name not in ("prefixes", "bindings", "address_maps")):
+        if handler is None or (rest and name not in ("prefixes", "bindings", "address_maps", "leases")):
             raise ControlError(404, "no control route %s /__sim/%s" % (method, "/".join(segments)))
         return handler(rest, query, body)
 
@@ -165,6 +165,18 @@ class Control(RegistryControl):
                            for name, value in body.items()):
             raise ControlError(400, "settable: can_delete (bool), can_modify_ips (bool)")
         return 200, _ok(self.app.store.force_address_map, map_id, body)
+
+    # --- leases: Cloudflare assigns them, so only the control API can add them ------------------------------------
+
+    def post_leases(self, rest, _query, body):
+        if rest:
+            raise ControlError(404, "POST /__sim/leases takes no id")
+        return 200, _ok(self.app.store.leases.add, body)
+
+    def delete_leases(self, rest, _query, _body):
+        if not self.app.store.leases.remove(self._id(rest)):
+            raise ControlError(404, "no such lease")
+        return 200, {"deleted": rest[0]}
 
     # --- faults ---------------------------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import math
 import threading
 import uuid
 
-from . import errors, fields
+from . import dls, errors, fields, leases
 from .clock import rfc3339
 from .config import CHECK_STATES
 from .ipindex import IntervalIndex
@@ -44,10 +44,6 @@ def new_id():
     return uuid.uuid4().hex
 
 
-def result_info(count):
-    return {"count": count, "page": 1, "per_page": count, "total_count": count, "total_pages": 1}
-
-
 class Store:
     def __init__(self, config, clock, world=None):
         self.lock = threading.RLock()
@@ -55,6 +51,10 @@ class Store:
         self.clock = clock
         self.world = world
         self.on_change = None
+        # Resources kept in modules of their own; each has clear, snapshot, load, prefix_deleted and settle.
+        self.regional = dls.RegionalServices(self)
+        self.leases = leases.Leases(self)
+        self.parts = (self.regional, self.leases)
         self._clear()
 
     # --- bookkeeping -------------------------------------------------------------------------------------------
@@ -71,6 +71,8 @@ class Store:
         self.whole_bgp = {}
         self.address_maps = {}
         self.outcomes = {}
+        for part in self.parts:
+            part.clear()
 
     def _changed(self):
         if self.on_change is not None:
@@ -91,6 +93,10 @@ class Store:
             raise errors.not_found(errors.PREFIX_NOT_FOUND, "Prefix", prefix_id)
         self._resolve(record, self.clock.now())
         return record
+
+    def prefix_record(self, prefix_id):
+        """The stored prefix with its checks resolved up to now; 404 when there is none."""
+        return self._prefix(prefix_id)
 
     def _child(self, table, code, what, prefix_id, child_id):
         self._prefix(prefix_id)
@@ -324,6 +330,8 @@ class Store:
             self.index.remove(self.networks.pop(prefix_id))
             for table in (self.delegations, self.bindings, self.bgp, self.whole_bgp):
                 table.pop(prefix_id, None)
+            for part in self.parts:
+                part.prefix_deleted(prefix_id)
             self._changed()
 
     def validate_prefix(self, prefix_id):
@@ -368,7 +376,7 @@ class Store:
     def create_delegation(self, prefix_id, cidr, delegated_account_id):
         with self.lock:
             record = self._prefix(prefix_id)
-            self._require_inside(cidr, prefix_id, record)
+            self.require_inside(cidr, record)
             if delegated_account_id == record["account_id"]:
                 raise errors.ApiError(400, errors.DELEGATION_TO_SELF,
                                       "A prefix cannot be delegated to the account that owns it")
@@ -391,8 +399,8 @@ class Store:
             self._changed()
             return {"id": delegation_id}
 
-    def _require_inside(self, cidr, prefix_id, record):
-        parent = self.networks[prefix_id]
+    def require_inside(self, cidr, record):
+        parent = self.networks[record["id"]]
         if cidr.version != parent.version or not cidr.subnet_of(parent):
             raise errors.ApiError(400, errors.CIDR_OUTSIDE_PREFIX, "%s is not within prefix %s"
                                   % (cidr, record["cidr"]))
@@ -411,13 +419,18 @@ class Store:
 
     def get_binding(self, prefix_id, binding_id):
         with self.lock:
+            self._prefix(prefix_id)
+            # A Regional Services prefix binding shares its id with a service binding (Cloudflare's docs).
+            regional = self.regional.service_binding_view(prefix_id, binding_id, self.clock.now())
+            if regional is not None:
+                return regional
             record = self._child(self.bindings, errors.BINDING_NOT_FOUND, "Service binding", prefix_id, binding_id)
             return self._binding_view(record, self.clock.now())
 
     def create_binding(self, prefix_id, cidr, service_id):
         with self.lock:
             prefix = self._prefix(prefix_id)
-            self._require_inside(cidr, prefix_id, prefix)
+            self.require_inside(cidr, prefix)
             service_name = SERVICE_NAMES.get(service_id)
             if service_name is None:
                 raise errors.ApiError(400, errors.SERVICE_UNKNOWN, "service_id %s names no service; see GET "
@@ -501,7 +514,7 @@ class Store:
     def create_bgp_prefix(self, prefix_id, cidr):
         with self.lock:
             prefix = self._prefix(prefix_id)
-            self._require_inside(cidr, prefix_id, prefix)
+            self.require_inside(cidr, prefix)
             if fields.too_specific(cidr):
                 raise errors.ApiError(400, errors.CIDR_TOO_SPECIFIC, "BGP prefix %s is too specific: the longest "
                                       "advertisable prefixes are /24 (IPv4) and /48 (IPv6)" % cidr)
@@ -604,8 +617,8 @@ class Store:
         if not isinstance(text, str):
             raise errors.ApiError(400, errors.IP_INVALID, "IP addresses must be strings")
         address = fields.address(text)
-        if self.index.containing(address) is None:
-            raise errors.ApiError(400, errors.IP_NOT_OWNED, "%s is not within a prefix owned by the account"
+        if self.index.containing(address) is None and not self.leases.holds(address):
+            raise errors.ApiError(400, errors.IP_NOT_OWNED, "%s is not within a prefix or a lease of the account"
                                   % address)
         return str(address)
 
@@ -720,6 +733,8 @@ class Store:
             for record in children.values():
                 if self._deployed(record, now):
                     record["deployed"] = True
+        for part in self.parts:
+            part.settle(now)
 
     def settle(self):
         """Resolve every check and deployment already due, so a change of outcome or timing only affects later ones."""
@@ -777,6 +792,9 @@ class Store:
                     children[binding_id]["state_override"] = state
                     self._changed()
                     return self._binding_view(children[binding_id], self.clock.now())
+            regional = self.regional.force_state(binding_id, state)
+            if regional is not None:
+                return regional
             raise errors.not_found(errors.BINDING_NOT_FOUND, "Service binding", binding_id)
 
     def force_address_map(self, map_id, changes):
@@ -793,12 +811,15 @@ class Store:
         with self.lock:
             # Settled first, so a restart with other timings does not undo what was already due.
             self._settle(self.clock.now())
+            document = {}
+            for part in self.parts:
+                document.update(part.snapshot())
             loas = []
             for record in self.loas.values():
                 copy = dict(record)
                 copy["content"] = base64.b64encode(record["content"]).decode("ascii")
                 loas.append(copy)
-            return {
+            document.update({
                 "version": STATE_VERSION,
                 "clock_offset": self.clock.offset,
                 "prefixes": [dict(record) for record in self.prefixes.values()],
@@ -810,7 +831,8 @@ class Store:
                                       memberships=[dict(m) for m in record["memberships"]])
                                  for record in self.address_maps.values()],
                 "validation_outcomes": dict(self.outcomes),
-            }
+            })
+            return document
 
     def load(self, document):
         """Replace the state with a saved document; ValueError (with the reason) when it cannot be loaded."""
@@ -843,6 +865,8 @@ class Store:
         for record in document["address_maps"]:
             self.address_maps[record["id"]] = record
         self.outcomes = dict(document.get("validation_outcomes", {}))
+        for part in self.parts:
+            part.load(document)
 
 
 def check_states_document(document):

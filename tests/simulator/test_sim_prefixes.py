@@ -96,7 +96,7 @@ def test_create_rejects_bad_bodies(api, body, code):
     ("8.0.0.0/6", "overlaps 10.0.0.0/8, private-use space (RFC 1918)"),
 ])
 def test_space_that_can_never_be_announced_is_refused(api, cidr, reason):
-    error = api.fails("POST", "/prefixes", {"cidr": cidr, "asn": 13335}, code=1117)
+    error = api.fails("POST", "/prefixes", {"cidr": cidr, "asn": 13335}, code=1120)
     assert error["message"] == ("Prefix %s %s; it can never be announced on the Internet, so it cannot be a BYOIP "
                                 "prefix" % (cidr, reason))
     assert api.ok("GET", "/prefixes") == []
