@@ -66,6 +66,8 @@ class App:
         self.control = Control(self)
         self.log = log
         self.base_url = None
+        # Set by --openapi: checks every API exchange against the API definition (conformance.py).
+        self.conformance = None
         self._initial_tunables = config.tunables()
 
     def reset(self):
@@ -116,7 +118,7 @@ class App:
         else:
             response = self._serve(request, credential)
             response.drop = fault is not None and fault.action == "drop"
-        self.request_log.record({
+        entry = self.request_log.record({
             "time": rfc3339(self.clock.now()),
             "method": request.method,
             "path": request.path,
@@ -126,6 +128,8 @@ class App:
             "user_agent": request.headers.get("User-Agent"),
             "fault": fault.action if fault is not None else None,
         })
+        if self.conformance is not None:
+            self.conformance.check(request, response, entry)
         self._access_log(request, response, credential.scheme, fault)
         return response
 

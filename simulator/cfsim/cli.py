@@ -84,6 +84,9 @@ def parser():
                    help="requests per window per credential (default: 1200/300)")
     p.add_argument("--state-file", help="JSON file to load the state from and save it to (default: none)")
     p.add_argument("--quiet", action="store_true", help="no per-request access log lines on stdout")
+    p.add_argument("--openapi", metavar="FILE", help="conformance mode: check every API request and answer against "
+                   "this OpenAPI definition (JSON) and report violations on GET /__sim/conformance and in the log; "
+                   "needs the jsonschema package")
     return p
 
 
@@ -100,7 +103,22 @@ def banner(app, args):
         % (c.validation_seconds, c.validation_outcome, c.provisioning_seconds, c.advertisement_hold_seconds,
            c.rate_limit[0], c.rate_limit[1]),
         "cfsim: state file %s" % (args.state_file or "none (state is lost at exit)"),
-    ]
+    ] + conformance_banner(app)
+
+
+def conformance_banner(app):
+    if app.conformance is None:
+        return []
+    definition = app.conformance.description
+    return ["cfsim: conformance mode: checking against %s (sha256 %s)" % (definition["file"], definition["sha256"])]
+
+
+def enable_conformance(app, path, notice):
+    from .conformance import Conformance, DefinitionError  # pylint: disable=import-outside-toplevel
+    try:
+        app.conformance = Conformance(path, notice=notice)
+    except DefinitionError as exc:
+        sys.exit("cfsim: %s" % exc)
 
 
 def main(argv=None):
@@ -113,6 +131,9 @@ def main(argv=None):
         advertisement_hold_seconds=args.advertisement_hold_seconds, validation_outcome=args.validation_outcome,
         rate_limit=args.rate_limit)
     app = App(config, Clock(), log=None if args.quiet else out.line)
+    if args.openapi:
+        # Violations are printed even with --quiet: they are what this mode is for.
+        enable_conformance(app, args.openapi, out.line)
     writer = None
     if args.state_file:
         try:

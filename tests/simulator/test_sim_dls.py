@@ -29,6 +29,7 @@ def listed(api, **params):
 
 # --- regions ---------------------------------------------------------------------------------------------------------
 
+@pytest.mark.sends_invalid_requests
 def test_regions_list_get_and_filter(api):
     body = api.call("GET", api.dls + "/regions").json()
     regions = body["result"]
@@ -62,6 +63,7 @@ def test_regions_follow_the_cursor(api):
     assert seen == REGION_KEYS and pages == 3
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("params", [{"per_page": 0}, {"per_page": 101}, {"per_page": "ten"},
                                     {"cursor": "not-a-cursor"}])
 def test_bad_paging_parameters(api, params):
@@ -120,6 +122,7 @@ def test_the_whole_prefix_and_service_bound_cidrs_are_taken(api):
     bind(api, prefix, "203.0.113.16/28")
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("body, status, code", [
     ({"cidr": "203.0.113.0/25", "region_key": "eu"}, 400, 1102),
     ({"prefix_id": "PREFIX", "region_key": "eu"}, 400, 1102),
@@ -145,6 +148,7 @@ def test_an_unapproved_prefix_cannot_be_bound(api):
               status=409, code=1304)
 
 
+@pytest.mark.sends_invalid_requests
 def test_edit_errors_and_unknown_ids(api):
     made = bind(api, api.approved_prefix("203.0.113.0/24"), "203.0.113.0/25")
     url = bindings_url(api, made["id"])

@@ -60,6 +60,7 @@ def test_cidrs_are_stored_canonical(api, given, stored):
     assert api.prefix(given)["cidr"] == stored
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("body, code", [
     ({"asn": 13335}, 1102),
     ({"cidr": "192.0.2.0/24"}, 1102),
@@ -88,6 +89,7 @@ def test_create_accepts_the_extremes(api):
     assert api.prefix("2001:db8::/48", asn=1)["asn"] == 1
 
 
+@pytest.mark.sends_invalid_requests
 def test_create_needs_a_json_object(api):
     api.fails("POST", "/prefixes", ["192.0.2.0/24"], code=1101)
     api.fails("POST", "/prefixes", data=b"", code=1101)
@@ -112,6 +114,7 @@ def test_neighbours_do_not_overlap(api):
         "10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "2001:db8::/48"]
 
 
+@pytest.mark.sends_invalid_requests
 def test_list_get_and_result_info(api):
     first, second = api.prefix("192.0.2.0/24"), api.prefix("198.51.100.0/24")
     response = api.call("GET", "/prefixes", params={"page": 2, "per_page": 1})
@@ -121,6 +124,7 @@ def test_list_get_and_result_info(api):
     assert api.ok("GET", "/prefixes/%s" % second["id"]) == second
 
 
+@pytest.mark.sends_invalid_requests
 def test_unknown_prefix_is_404(api):
     for method in ("GET", "PATCH", "DELETE"):
         api.fails(method, "/prefixes/%s" % ("a" * 32), {"description": "x"}, status=404, code=1201)
@@ -137,6 +141,7 @@ def test_edit_changes_only_the_description(api, sim):
     assert api.ok("GET", "/prefixes/%s" % prefix["id"])["description"] == "production"
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("body, code", [
     ({}, 1102),
     ({"description": None}, 1103),
