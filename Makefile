@@ -27,14 +27,15 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export CFSIM_REFERENCE_DIR := $(abspath $(ROOT)/../shared/reference)
 
 .PHONY: help venv stage demo test units simulator-tests sanity integration e2e compat lint docs-lint importer \
-	changelog-lint bench docs packaging release clean
+	changelog-lint bench bench-sim docs packaging release clean
 
 help:
 	@echo "make demo   onboard a prefix against the bundled Cloudflare API simulator (the main job)"
 	@echo "make test   every test: unit, simulator, sanity, integration, end-to-end, lint, docs, importer"
 	@echo "make venv   create .venv with ansible-core, the test tools and the simulator (cfsim)"
 	@echo "make compat integration and end-to-end tests on the oldest supported ansible-core (part of make test)"
-	@echo "make bench  simulator throughput benchmark (not part of make test)"
+	@echo "make bench  onboarding playbook benchmark for N prefixes (BENCH_N, BENCH_LATENCY_MS; not part of make test)"
+	@echo "make bench-sim  simulator throughput benchmark (not part of make test)"
 	@echo "make docs   build the HTML documentation site offline into docs/site"
 	@echo "make clean  remove .venv, .build and other generated files"
 
@@ -74,10 +75,13 @@ $(PYBIN)/.done:
 
 # --- the main job -------------------------------------------------------------------------------------------
 
+# The simulator's short timings of the demo (and of `make bench`).
+DEMO_SIM_OPTIONS := --validation-seconds 5 --provisioning-seconds 5 --advertisement-hold-seconds 5
+
 # A guided tour: the simulator with 5-second timings, then the onboard and status playbooks (tools/demo.py).
 demo: stage
-	@CFSIM_LOG=$(BUILD)/demo-cfsim.log $(PY) tools/with_sim.py --quiet --validation-seconds 5 \
-	  --provisioning-seconds 5 --advertisement-hold-seconds 5 -- $(PY) tools/demo.py $(STAGE)
+	@CFSIM_LOG=$(BUILD)/demo-cfsim.log $(PY) tools/with_sim.py --quiet $(DEMO_SIM_OPTIONS) -- \
+	  $(PY) tools/demo.py $(STAGE)
 
 # --- tests --------------------------------------------------------------------------------------------------
 
@@ -142,7 +146,21 @@ packaging: docs
 release: stage
 	$(PY) tools/release.py $(STAGE)
 
-bench: venv
+# --- benchmarks (never part of make test) --------------------------------------------------------------------
+
+# The onboarding playbook against cfsim for each N of BENCH_N: fresh, no-op, --check --diff (onboarded and empty
+# account), with the demo's waits; BENCH_LATENCY_MS adds latency to every API answer; BENCH_RATE_LIMIT_RUN=yes
+# onboards the largest N again against cfsim's default rate limit. Example: make bench BENCH_N="1 10".
+BENCH_N ?= 1 10 50 200 500
+BENCH_LATENCY_MS ?= 0
+BENCH_RATE_LIMIT_RUN ?= yes
+bench: stage
+	$(PY) tests/benchmarks/onboarding.py --n "$(BENCH_N)" --latency-ms "$(BENCH_LATENCY_MS)" \
+	  --rate-limit-run "$(BENCH_RATE_LIMIT_RUN)" --vars-template $(STAGE)/playbooks/vars/demo.yml \
+	  --output $(BUILD)/bench -- $(DEMO_SIM_OPTIONS)
+
+# cfsim's own create and list throughput at 10, 1,000 and 10,000 prefixes.
+bench-sim: venv
 	$(PY) tests/benchmarks/simulator_throughput.py
 
 clean:

@@ -23,7 +23,7 @@ except ImportError as import_error:  # pragma: no cover - exercised by the sanit
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = import_error
 
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "0.2.0"
 DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
 
 # Statuses after which repeating the same request is safe and useful.

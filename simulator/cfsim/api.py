@@ -2,7 +2,7 @@
 
 import re
 
-from . import dls, errors, fields, leases, multipart
+from . import addressspace, dls, errors, fields, leases, multipart
 from .reply import Reply, listing
 from .store import MAX_ASN
 
@@ -24,6 +24,10 @@ def create_prefix(store, request, **_ids):
     if fields.too_specific(cidr):
         raise errors.ApiError(400, errors.CIDR_TOO_SPECIFIC, "Prefix %s is too small: the smallest prefixes "
                               "Cloudflare supports are /24 (IPv4) and /48 (IPv6)" % cidr)
+    unannounceable = addressspace.unannounceable_reason(cidr)
+    if unannounceable:
+        raise errors.ApiError(400, errors.CIDR_UNANNOUNCEABLE, "Prefix %s %s; it can never be announced on the "
+                              "Internet, so it cannot be a BYOIP prefix" % (cidr, unannounceable))
     asn = fields.integer(body, "asn", 1, MAX_ASN, required=True)
     description = fields.string(body, "description", nullable=True, max_length=1000)
     loa_document_id = fields.string(body, "loa_document_id", nullable=True, max_length=32)

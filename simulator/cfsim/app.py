@@ -20,6 +20,11 @@ API_ROOT = "/client/v4"
 CONTROL_ROOT = "/__sim"
 
 
+def _not_json(constant):
+    """NaN and Infinity are Python's extensions, not JSON."""
+    raise ValueError("%s is not JSON" % constant)
+
+
 class Request:
     def __init__(self, method, target, headers, body, client_address):
         self.method = method
@@ -37,8 +42,8 @@ class Request:
             self.json = None
             return
         try:
-            self.json = json.loads(self.body.decode("utf-8"))
-        except ValueError:
+            self.json = json.loads(self.body.decode("utf-8"), parse_constant=_not_json)
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser can follow
             raise errors.ApiError(400, errors.MALFORMED_JSON, "Malformed JSON in request body")
 
 
@@ -65,6 +70,7 @@ class App:
         self.request_log = RequestLog()
         self.control = Control(self)
         self.log = log
+        self.sleep = time.sleep  # the latency's wait; a test may watch it
         self.base_url = None
         # Set by --openapi: checks every API exchange against the API definition (conformance.py).
         self.conformance = None
@@ -109,6 +115,9 @@ class App:
         return json_response(status, document)
 
     def _api(self, request):
+        if self.config.latency_ms:
+            # Before anything is decided, as a request crossing the network arrives later.
+            self.sleep(self.config.latency_ms / 1000.0)
         credential = auth.identify(request.headers, self.config, request.client_address)
         fault = self.faults.take(request.method, request.path)
         if fault is not None and fault.action == "delay":

@@ -6,12 +6,14 @@ import signal
 import sys
 import threading
 
-from . import __version__, config as defaults, persist
+from . import __version__, addressspace, config as defaults, persist
 from .app import App
 from .clock import Clock
 from .server import Server
 
 ACCOUNT_ID = re.compile(r"[0-9a-f]{32}")
+# How long a stop waits for the requests being served (a delay fault or the latency may hold one).
+DRAIN_SECONDS = 30
 
 
 class Output:
@@ -38,6 +40,13 @@ def _seconds(text):
     if value < 0:
         raise argparse.ArgumentTypeError("must be >= 0")
     return value
+
+
+def _latency_ms(text):
+    try:
+        return defaults.latency_ms(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
 
 
 def _rate_limit(text):
@@ -82,6 +91,8 @@ def parser():
                    help="how validation checks resolve unless set per CIDR (default: %(default)s)")
     p.add_argument("--rate-limit", type=_rate_limit, default=defaults.DEFAULT_RATE_LIMIT, metavar="N/SECONDS",
                    help="requests per window per credential (default: 1200/300)")
+    p.add_argument("--latency-ms", type=_latency_ms, default=defaults.DEFAULT_LATENCY_MS, metavar="MS",
+                   help="milliseconds added to every API answer, as a network round trip would (default: 0)")
     p.add_argument("--state-file", help="JSON file to load the state from and save it to (default: none)")
     p.add_argument("--quiet", action="store_true", help="no per-request access log lines on stdout")
     p.add_argument("--openapi", metavar="FILE", help="conformance mode: check every API request and answer against "
@@ -102,6 +113,7 @@ def banner(app, args):
         "cfsim: validation %gs (outcome %s), provisioning %gs, advertisement hold %gs, rate limit %d/%gs"
         % (c.validation_seconds, c.validation_outcome, c.provisioning_seconds, c.advertisement_hold_seconds,
            c.rate_limit[0], c.rate_limit[1]),
+        "cfsim: latency %gms added to every API answer" % c.latency_ms,
         "cfsim: state file %s" % (args.state_file or "none (state is lost at exit)"),
     ] + conformance_banner(app)
 
@@ -123,13 +135,17 @@ def enable_conformance(app, path, notice):
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    try:
+        addressspace.load()
+    except ImportError as exc:
+        sys.exit("cfsim: %s" % exc)
     out = Output(sys.stdout)
     config = defaults.Config(
         account_id=args.account_id, api_token=args.api_token, read_only_token=args.read_only_token,
         api_email=args.api_email, api_key=args.api_key, user_service_key=args.user_service_key,
         validation_seconds=args.validation_seconds, provisioning_seconds=args.provisioning_seconds,
         advertisement_hold_seconds=args.advertisement_hold_seconds, validation_outcome=args.validation_outcome,
-        rate_limit=args.rate_limit)
+        rate_limit=args.rate_limit, latency_ms=args.latency_ms)
     app = App(config, Clock(), log=None if args.quiet else out.line)
     if args.openapi:
         # Violations are printed even with --quiet: they are what this mode is for.
@@ -161,7 +177,8 @@ def main(argv=None):
     # Event.wait with a timeout keeps the main thread responsive to signals on every platform.
     while not stop.wait(0.5):
         pass
-    server.shutdown()
+    if not server.drain(DRAIN_SECONDS):
+        print("cfsim: requests still running after %gs; stopping anyway" % DRAIN_SECONDS, file=sys.stderr)
     server.server_close()
     if writer is not None:
         writer.close()

@@ -110,10 +110,7 @@ class Control:
         return 200, self.app.clock_document()
 
     def post_clock(self, _rest, _query, body):
-        seconds = _object(body).get("advance_seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
-            raise ControlError(400, "advance_seconds must be a number >= 0 (the clock only moves forward)")
-        self.app.clock.advance(seconds)
+        _ok(self.app.clock.advance, _object(body).get("advance_seconds"))
         self.app.store_changed()
         return 200, self.app.clock_document()
 

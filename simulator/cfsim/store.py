@@ -830,29 +830,38 @@ class Store:
             return document
 
     def load(self, document):
+        """Replace the state with a saved document; ValueError (with the reason) when it cannot be loaded."""
+        if not isinstance(document, dict):
+            raise ValueError("the state file must hold a JSON object, not %s" % type(document).__name__)
         if document.get("version") != STATE_VERSION:
             raise ValueError("unsupported state file version %r" % document.get("version"))
         with self.lock:
             self._clear()
             self.clock.set_offset(document.get("clock_offset", 0.0))
-            for record in document["prefixes"]:
-                self._index_prefix(record, ipaddress.ip_network(record["cidr"]))
-            for record in document["loa_documents"]:
-                record["content"] = base64.b64decode(record["content"])
-                self.loas[record["id"]] = record
-            for record in document["delegations"]:
-                self.delegations.setdefault(record["parent_prefix_id"], {})[record["id"]] = record
-            for record in document["bindings"]:
-                self.bindings.setdefault(record["prefix_id"], {})[record["id"]] = record
-            for record in document["bgp_prefixes"]:
-                self.bgp.setdefault(record["prefix_id"], {})[record["id"]] = record
-                if record["cidr"] == self.prefixes[record["prefix_id"]]["cidr"]:
-                    self.whole_bgp[record["prefix_id"]] = record["id"]
-            for record in document["address_maps"]:
-                self.address_maps[record["id"]] = record
-            self.outcomes = dict(document.get("validation_outcomes", {}))
-            for part in self.parts:
-                part.load(document)
+            try:
+                self._load_records(document)
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise ValueError("malformed state (%s: %s)" % (type(exc).__name__, exc))
+
+    def _load_records(self, document):
+        for record in document["prefixes"]:
+            self._index_prefix(record, ipaddress.ip_network(record["cidr"]))
+        for record in document["loa_documents"]:
+            record["content"] = base64.b64decode(record["content"])
+            self.loas[record["id"]] = record
+        for record in document["delegations"]:
+            self.delegations.setdefault(record["parent_prefix_id"], {})[record["id"]] = record
+        for record in document["bindings"]:
+            self.bindings.setdefault(record["prefix_id"], {})[record["id"]] = record
+        for record in document["bgp_prefixes"]:
+            self.bgp.setdefault(record["prefix_id"], {})[record["id"]] = record
+            if record["cidr"] == self.prefixes[record["prefix_id"]]["cidr"]:
+                self.whole_bgp[record["prefix_id"]] = record["id"]
+        for record in document["address_maps"]:
+            self.address_maps[record["id"]] = record
+        self.outcomes = dict(document.get("validation_outcomes", {}))
+        for part in self.parts:
+            part.load(document)
 
 
 def check_states_document(document):
