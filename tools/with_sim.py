@@ -9,6 +9,10 @@ CFSIM_READ_ONLY_TOKEN, CFSIM_API_EMAIL, CFSIM_API_KEY), and where its registry w
 and CFSIM_WHOIS_PORT / CFSIM_DNS_PORT when started with --whois-port / --dns-port. The simulator is stopped with
 SIGTERM when the command ends; the exit status is the command's, or 1 when the simulator did not exit cleanly.
 The simulator's log goes to the file named by CFSIM_LOG (default .build/cfsim.log).
+
+cfsim runs in conformance mode against the API definition pinned in tests/openapi (unless the options name another
+with --openapi): when the command succeeds but cfsim recorded a request or an answer that the definition does not
+allow, the violations are printed and the exit status is 1.
 """
 
 import json
@@ -20,6 +24,10 @@ import subprocess
 import sys
 import threading
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "helpers"))
+
+from cfsim_runner import OPENAPI_FILE, describe_violations  # noqa: E402  pylint: disable=wrong-import-position
 
 URL_PATTERN = re.compile(r"(http://\S+?)/client/v4")
 DEFAULT_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
@@ -49,6 +57,22 @@ def registry_environment(root):
     return env
 
 
+def conformance_verdict(control_url):
+    """(ok, message) from cfsim's conformance report."""
+    try:
+        with urllib.request.urlopen(control_url + "/conformance", timeout=30) as answer:
+            report = json.load(answer)
+    except (OSError, ValueError) as exc:
+        return False, "with_sim: cannot read cfsim's conformance report: %s" % exc
+    violations, checked = report["violations"], report["checked"]
+    if violations:
+        return False, "with_sim: cfsim found %d exchange(s) that the API definition %s does not allow:\n%s" % (
+            len(violations) + report["violations_not_kept"], report["definition"]["file"],
+            describe_violations(violations))
+    return True, "with_sim: conformance: %d requests and %d answers checked against %s, no violations" % (
+        checked["requests"], checked["responses"], os.path.relpath(report["definition"]["file"]))
+
+
 def main():
     argv = sys.argv[1:]
     if "--" not in argv:
@@ -57,6 +81,8 @@ def main():
     sim_options, command = argv[:split], argv[split + 1:]
     if not command:
         sys.exit(__doc__)
+    if not any(option == "--openapi" or option.startswith("--openapi=") for option in sim_options):
+        sim_options = ["--openapi", OPENAPI_FILE] + sim_options
     cfsim = shutil.which("cfsim") or os.path.join(os.path.dirname(sys.executable), "cfsim")
     log_path = os.environ.get("CFSIM_LOG", os.path.join(".build", "cfsim.log"))
     os.makedirs(os.path.dirname(os.path.abspath(log_path)), exist_ok=True)
@@ -86,6 +112,10 @@ def main():
         env.update(registry_environment(root))
         try:
             status = subprocess.call(command, env=env)
+            conforming, verdict = conformance_verdict(root + "/__sim")
+            print(verdict, file=sys.stderr)
+            if status == 0 and not conforming:
+                status = 1
         finally:
             sim.send_signal(signal.SIGTERM)
             try:

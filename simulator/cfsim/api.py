@@ -11,9 +11,11 @@ ACCOUNT = ("accounts", ":account_id", "addressing")
 
 
 # --- handlers: (store, request, **path parameters) -> Reply -------------------------------------------------------
+# Lists come whole (the addressing lists are not paginated); they carry result_info only where the 2026 definition
+# declares it (address maps, delegations, leases, regional-hostname regions), through listing().
 
 def list_prefixes(store, request, **_ids):
-    return listing(store.list_prefixes())
+    return Reply(result=store.list_prefixes())
 
 
 def create_prefix(store, request, **_ids):
@@ -90,11 +92,11 @@ def delete_delegation(store, request, prefix_id, delegation_id, **_ids):
 
 
 def list_services(store, request, **_ids):
-    return listing(store.list_services())
+    return Reply(result=store.list_services())
 
 
 def list_bindings(store, request, prefix_id, **_ids):
-    return listing(store.list_bindings(prefix_id))
+    return Reply(result=store.list_bindings(prefix_id))
 
 
 def create_binding(store, request, prefix_id, **_ids):
@@ -114,7 +116,7 @@ def delete_binding(store, request, prefix_id, binding_id, **_ids):
 
 
 def list_bgp_prefixes(store, request, prefix_id, **_ids):
-    return listing(store.list_bgp_prefixes(prefix_id))
+    return Reply(result=store.list_bgp_prefixes(prefix_id))
 
 
 def create_bgp_prefix(store, request, prefix_id, **_ids):

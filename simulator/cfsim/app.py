@@ -77,6 +77,8 @@ class App:
         self.log = log
         self.sleep = time.sleep  # the latency's wait; a test may watch it
         self.base_url = None
+        # Set by --openapi: checks every API exchange against the API definition (conformance.py).
+        self.conformance = None
         self._initial_tunables = config.tunables()
 
     def reset(self):
@@ -144,7 +146,7 @@ class App:
         else:
             response = self._serve(request, credential)
             response.drop = fault is not None and fault.action == "drop"
-        self.request_log.record({
+        entry = self.request_log.record({
             "time": rfc3339(self.clock.now()),
             "method": request.method,
             "path": request.path,
@@ -154,6 +156,8 @@ class App:
             "user_agent": request.headers.get("User-Agent"),
             "fault": fault.action if fault is not None else None,
         })
+        if self.conformance is not None:
+            self.conformance.check(request, response, entry)
         self._access_log(request, response, credential.scheme, fault)
         return response
 

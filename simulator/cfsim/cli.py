@@ -97,6 +97,9 @@ def parser():
     p.add_argument("--state-file", help="JSON file to load the state from and save it to (default: none)")
     p.add_argument("--quiet", action="store_true", help="no per-request access log lines on stdout")
     registry_cli.add_arguments(p)
+    p.add_argument("--openapi", metavar="FILE", help="conformance mode: check every API request and answer against "
+                   "this OpenAPI definition (JSON) and report violations on GET /__sim/conformance and in the log; "
+                   "needs the jsonschema package")
     return p
 
 
@@ -114,7 +117,22 @@ def banner(app, args):
            c.rate_limit[0], c.rate_limit[1]),
         "cfsim: latency %gms added to every API answer" % c.latency_ms,
         "cfsim: state file %s" % (args.state_file or "none (state is lost at exit)"),
-    ] + registry_cli.banner(app)
+    ] + registry_cli.banner(app) + conformance_banner(app)
+
+
+def conformance_banner(app):
+    if app.conformance is None:
+        return []
+    definition = app.conformance.description
+    return ["cfsim: conformance mode: checking against %s (sha256 %s)" % (definition["file"], definition["sha256"])]
+
+
+def enable_conformance(app, path, notice):
+    from .conformance import Conformance, DefinitionError  # pylint: disable=import-outside-toplevel
+    try:
+        app.conformance = Conformance(path, notice=notice)
+    except DefinitionError as exc:
+        sys.exit("cfsim: %s" % exc)
 
 
 def main(argv=None):
@@ -135,6 +153,9 @@ def main(argv=None):
         registry_cli.load_world(app, args)
     except (OSError, ValueError) as exc:
         sys.exit("cfsim: cannot load registry world %s: %s" % (args.registry_world, exc))
+    if args.openapi:
+        # Violations are printed even with --quiet: they are what this mode is for.
+        enable_conformance(app, args.openapi, out.line)
     writer = None
     if args.state_file:
         try:

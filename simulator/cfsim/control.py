@@ -178,6 +178,20 @@ class Control(RegistryControl):
             raise ControlError(404, "no such lease")
         return 200, {"deleted": rest[0]}
 
+    # --- conformance mode (--openapi): violations outlive a reset, they describe the whole run -----------------
+
+    def _conformance(self):
+        if self.app.conformance is None:
+            raise ControlError(404, "conformance mode is off (start cfsim with --openapi FILE)")
+        return self.app.conformance
+
+    def get_conformance(self, _rest, _query, _body):
+        return 200, self._conformance().report()
+
+    def delete_conformance(self, _rest, _query, _body):
+        self._conformance().clear()
+        return 200, {"cleared": True}
+
     # --- faults ---------------------------------------------------------------------------------------------------
 
     def get_faults(self, _rest, _query, _body):

@@ -102,6 +102,7 @@ def test_read_only_token_reads_but_cannot_write(raw, sim, api):
     assert api.ok("GET", "/prefixes") == [prefix], "nothing was written"
 
 
+@pytest.mark.sends_invalid_requests
 def test_routing_errors(api, sim):
     assert failure(api.call("GET", "/nothing-here"), 404) == [{"code": 7003, "message": "No route for the URI"}]
     assert failure(api.call("GET", sim.root_url + "/"), 404)[0]["code"] == 7003
@@ -114,6 +115,7 @@ def test_routing_errors(api, sim):
         "code"] == 7003
 
 
+@pytest.mark.sends_invalid_requests
 def test_other_methods_get_json_404s(api):
     assert failure(api.call("OPTIONS", "/prefixes"), 404)[0]["code"] == 7003
     head = api.call("HEAD", "/prefixes")
@@ -121,10 +123,12 @@ def test_other_methods_get_json_404s(api):
     assert api.call("GET", "/services").status_code == 200, "the connection still works after HEAD"
 
 
+@pytest.mark.sends_invalid_requests
 def test_routing_comes_before_authentication(raw):
     assert failure(raw.call("GET", "/nothing-here"), 404)[0]["code"] == 7003
 
 
+@pytest.mark.sends_invalid_requests
 def test_malformed_json(api):
     errors = failure(api.call("POST", "/prefixes", data=b"{not json", headers={"Content-Type": "application/json"}),
                      400)
@@ -132,6 +136,7 @@ def test_malformed_json(api):
     assert failure(api.call("PATCH", "/prefixes/%s" % ("a" * 32), data=b"\xff\xfe"), 400)[0]["code"] == 6007
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("body", [b"[" * 100000 + b"]" * 100000, b'{"cidr": "192.0.2.0/24", "asn": NaN}',
                                   b'{"cidr": "192.0.2.0/24", "asn": Infinity}'])
 def test_json_the_parser_cannot_follow_or_that_is_not_json_is_a_400(api, body):
@@ -165,7 +170,8 @@ def test_oversized_body_is_refused_and_the_connection_closed(sim):
 def test_chunked_request_bodies_are_read(sim):
     body = json.dumps({"cidr": "192.0.2.0/24", "asn": 13335}).encode()
     request = ("POST /client/v4/accounts/%s/addressing/prefixes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
-               "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" % (sim.account_id, sim.api_token))
+               "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+               % (sim.account_id, sim.api_token))
     chunks = b"%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n" % (10, body[:10], len(body) - 10, body[10:])
     answer = raw_exchange(sim, request.encode() + chunks)
     assert answer.startswith(b"HTTP/1.1 201 ") and b'"cidr":"192.0.2.0/24"' in answer
@@ -207,6 +213,7 @@ def test_rate_limit_retry_after_is_at_most_60_seconds(api, sim):
     assert 299 <= (reset_at - now).total_seconds() <= 301, "the window itself still lasts five minutes"
 
 
+@pytest.mark.sends_invalid_requests
 def test_rate_limit_headers_on_every_api_response(api, raw):
     for response in (api.call("GET", "/prefixes"), api.call("GET", "/nope"), raw.call("GET", "/prefixes"),
                      api.call("POST", "/prefixes", {})):

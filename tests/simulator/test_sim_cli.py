@@ -215,7 +215,7 @@ def test_the_address_space_list_is_read_from_the_collection_beside_cfsim(tmp_pat
     sim = SimProcess(process, process.stdout.readline(), [])
     api = Api(sim)
     try:
-        error = api.fails("POST", "/prefixes", {"cidr": "192.0.2.0/24", "asn": 13335}, code=1120)
+        error = api.fails("POST", "/prefixes", {"cidr": "192.0.2.0/24", "asn": 13335}, code=1117)
         assert error["message"].startswith("Prefix 192.0.2.0/24 is refused by the list beside this copy;")
     finally:
         api.session.close()

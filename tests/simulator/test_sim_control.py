@@ -20,6 +20,7 @@ def test_health(sim):
     assert sim.control("GET", "/health") == {"status": "ok", "base_url": sim.base_url, "account_id": sim.account_id}
 
 
+@pytest.mark.sends_invalid_requests
 def test_request_log_entries_and_since(api, sim):
     api.call("GET", "/prefixes", params={"x": "1"}, headers={"User-Agent": "probe/1.0"})
     api.call("POST", "/prefixes", {"cidr": "bad"})

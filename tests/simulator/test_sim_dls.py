@@ -29,6 +29,7 @@ def listed(api, **params):
 
 # --- regions ---------------------------------------------------------------------------------------------------------
 
+@pytest.mark.sends_invalid_requests
 def test_regions_list_get_and_filter(api):
     body = api.call("GET", api.dls + "/regions").json()
     regions = body["result"]
@@ -43,7 +44,7 @@ def test_regions_list_get_and_filter(api):
     api.fails("GET", api.dls + "/regions/mars", status=404, code=1210)
     assert api.ok("GET", api.dls + "/regions", params={"type": "managed"}) == regions
     assert api.ok("GET", api.dls + "/regions", params={"type": "custom"}) == [], "no custom regions by default"
-    api.fails("GET", api.dls + "/regions", params={"type": "other"}, code=1119)
+    api.fails("GET", api.dls + "/regions", params={"type": "other"}, code=1120)
 
 
 def test_regions_follow_the_cursor(api):
@@ -62,11 +63,12 @@ def test_regions_follow_the_cursor(api):
     assert seen == REGION_KEYS and pages == 3
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("params", [{"per_page": 0}, {"per_page": 101}, {"per_page": "ten"},
                                     {"cursor": "not-a-cursor"}])
 def test_bad_paging_parameters(api, params):
-    api.fails("GET", api.dls + "/regions", params=params, code=1119)
-    api.fails("GET", bindings_url(api), params=params, code=1119)
+    api.fails("GET", api.dls + "/regions", params=params, code=1120)
+    api.fails("GET", bindings_url(api), params=params, code=1120)
 
 
 def test_regional_hostnames_regions_are_the_same_keys(api):
@@ -120,15 +122,16 @@ def test_the_whole_prefix_and_service_bound_cidrs_are_taken(api):
     bind(api, prefix, "203.0.113.16/28")
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("body, status, code", [
     ({"cidr": "203.0.113.0/25", "region_key": "eu"}, 400, 1102),
     ({"prefix_id": "PREFIX", "region_key": "eu"}, 400, 1102),
     ({"prefix_id": "PREFIX", "cidr": "203.0.113.0/25"}, 400, 1102),
-    ({"prefix_id": "f" * 32, "cidr": "203.0.113.0/25", "region_key": "eu"}, 400, 1118),
+    ({"prefix_id": "f" * 32, "cidr": "203.0.113.0/25", "region_key": "eu"}, 400, 1119),
     ({"prefix_id": "x" * 65, "cidr": "203.0.113.0/25", "region_key": "eu"}, 400, 1103),
     ({"prefix_id": "PREFIX", "cidr": "203.0.113.1/25", "region_key": "eu"}, 400, 1104),
     ({"prefix_id": "PREFIX", "cidr": "198.51.100.0/25", "region_key": "eu"}, 400, 1106),
-    ({"prefix_id": "PREFIX", "cidr": "203.0.113.0/25", "region_key": "mars"}, 400, 1117),
+    ({"prefix_id": "PREFIX", "cidr": "203.0.113.0/25", "region_key": "mars"}, 400, 1118),
     ({"prefix_id": "PREFIX", "cidr": "203.0.113.0/25", "region_key": ""}, 400, 1103),
     ({"prefix_id": "PREFIX", "cidr": "203.0.113.0/25", "region_key": 7}, 400, 1103),
 ])
@@ -145,10 +148,11 @@ def test_an_unapproved_prefix_cannot_be_bound(api):
               status=409, code=1304)
 
 
+@pytest.mark.sends_invalid_requests
 def test_edit_errors_and_unknown_ids(api):
     made = bind(api, api.approved_prefix("203.0.113.0/24"), "203.0.113.0/25")
     url = bindings_url(api, made["id"])
-    api.fails("PATCH", url, {"region_key": "mars"}, code=1117)
+    api.fails("PATCH", url, {"region_key": "mars"}, code=1118)
     api.fails("PATCH", url, {}, code=1102)
     api.fails("PATCH", url, {"region_key": "us", "cidr": "203.0.113.0/26"}, code=1103)
     assert api.ok("GET", url) == made, "a refused edit changes nothing"
