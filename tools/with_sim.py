@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 
-URL_PATTERN = re.compile(r"(http://\S+?)/client/v4")
+URL_PATTERN = re.compile(r"(https?://\S+?)/client/v4")
 DEFAULT_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
 DEFAULT_API_TOKEN = "cfsim-token-0123456789abcdef0123456789ab"
 DEFAULT_READ_ONLY_TOKEN = "cfsim-ro-token-0123456789abcdef012345678"

@@ -3,6 +3,7 @@
 import argparse
 import re
 import signal
+import ssl
 import sys
 import threading
 
@@ -95,7 +96,21 @@ def parser():
                    help="milliseconds added to every API answer, as a network round trip would (default: 0)")
     p.add_argument("--state-file", help="JSON file to load the state from and save it to (default: none)")
     p.add_argument("--quiet", action="store_true", help="no per-request access log lines on stdout")
+    p.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (chain); needs --tls-key")
+    p.add_argument("--tls-key", help="the PEM private key of --tls-cert")
     return p
+
+
+def tls_context(args):
+    """The server's TLS context from --tls-cert/--tls-key, or None for plain HTTP; exits on a bad pair."""
+    if not args.tls_cert:
+        return None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+    except (OSError, ssl.SSLError) as exc:
+        sys.exit("cfsim: cannot load the TLS certificate %s and key %s: %s" % (args.tls_cert, args.tls_key, exc))
+    return context
 
 
 def banner(app, args):
@@ -116,7 +131,10 @@ def banner(app, args):
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
+    options = parser()
+    args = options.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        options.error("--tls-cert and --tls-key go together")
     try:
         addressspace.load()
     except ImportError as exc:
@@ -139,8 +157,9 @@ def main(argv=None):
             sys.exit("cfsim: cannot load state file %s: %s" % (args.state_file, exc))
         writer = persist.StateWriter(args.state_file, app.store.snapshot)
         app.store.on_change = writer.mark_dirty
+    tls = tls_context(args)
     try:
-        server = Server(args.host, args.port, app)
+        server = Server(args.host, args.port, app, tls=tls)
     except OSError as exc:
         sys.exit("cfsim: cannot listen on %s:%s: %s" % (args.host, args.port, exc))
     app.base_url = server.root_url + "/client/v4"
@@ -156,6 +175,7 @@ def main(argv=None):
     # Event.wait with a timeout keeps the main thread responsive to signals on every platform.
     while not stop.wait(0.5):
         pass
+    app.faults.clear()  # requests that a delay fault holds go on, so that the drain need not wait for them
     if not server.drain(DRAIN_SECONDS):
         print("cfsim: requests still running after %gs; stopping anyway" % DRAIN_SECONDS, file=sys.stderr)
     server.server_close()
