@@ -535,7 +535,7 @@ class CloudflareClient:
         try:
             settings = self.session.merge_environment_settings(url, {}, None, None, None)
             proxy = requests.utils.select_proxy(url, settings.get("proxies") or {})
-        except Exception:  # pylint: disable=broad-except - only decorates a message
+        except Exception:  # pylint: disable=broad-except  # the proxy only decorates a message
             return None
         if not proxy:
             return None

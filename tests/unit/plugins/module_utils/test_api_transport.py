@@ -90,8 +90,8 @@ def test_a_longer_connect_timeout_buys_a_longer_search():
 
 
 def test_fast_connection_failures_are_retried_up_to_the_retry_count():
-    unresolved = chained(requests.exceptions.ConnectionError, _api.socket.gaierror(-3, "Temporary failure in name "
-                                                                                        "resolution"))
+    gaierror = _api.socket.gaierror(-3, "Temporary failure in name resolution")
+    unresolved = chained(requests.exceptions.ConnectionError, gaierror)
     hx = client([unresolved] * 4, retries=3)
     error = fail(hx)
     assert len(hx.session.sent) == 4
