@@ -414,8 +414,9 @@ class CloudflareClient:
     def get(self, path):
         return self.request("GET", path).get("result")
 
-    def post(self, path, body=None, files=None):
-        return self.request("POST", path, body=body, files=files).get("result")
+    def post(self, path, body=None, files=None, idempotent=False):
+        """idempotent: repeating the POST does no harm (as POST .../validate), so it is retried like a GET."""
+        return self.request("POST", path, body=body, files=files, idempotent=idempotent).get("result")
 
     def patch(self, path, body):
         return self.request("PATCH", path, body=body).get("result")
@@ -453,9 +454,11 @@ class CloudflareClient:
 
     # --- transport -------------------------------------------------------------------------------------------
 
-    def request(self, method, path, body=None, files=None):
+    def request(self, method, path, body=None, files=None, idempotent=None):
         """Send one API call with bounded retries and return the decoded envelope (success is guaranteed)."""
         url = self.base_url + path
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
         attempt = 0
         unanswered = []  # start times of the attempts of this call that got no answer
         while True:
@@ -470,7 +473,7 @@ class CloudflareClient:
                 failure = self._transport_failure(error, method, path, url)
                 if failure.transport in PERMANENT_TRANSPORT_FAILURES:
                     raise failure
-                if failure.transport == NO_ANSWER and method not in IDEMPOTENT_METHODS:
+                if failure.transport == NO_ANSWER and not idempotent:
                     raise OutcomeUnknownError.of(failure)
                 unanswered.append(started)
                 delay = backoff_delay(attempt)
@@ -486,7 +489,7 @@ class CloudflareClient:
                 failure = self._error(response, method, path)
                 failure.retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 failure.server_time = parse_http_date(response.headers.get("Date"))
-                if method not in IDEMPOTENT_METHODS and response.status_code in OUTCOME_UNKNOWN_STATUSES:
+                if not idempotent and response.status_code in OUTCOME_UNKNOWN_STATUSES:
                     raise OutcomeUnknownError.of(failure)
                 if response.status_code not in RETRYABLE_STATUSES:
                     raise failure

@@ -317,7 +317,9 @@ def ensure_present(module, network):
         if module.check_mode:
             prefix = dict(prefix, **PENDING_CHECKS)
         else:
-            prefix = client.post(client.account_path("prefixes", existing["id"], "validate")) or prefix
+            # Asking for another check run twice does no harm: retried like a read.
+            validate = client.account_path("prefixes", existing["id"], "validate")
+            prefix = client.post(validate, idempotent=True) or prefix
     return changed, existing, prefix, revalidated
 
 

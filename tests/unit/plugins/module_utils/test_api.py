@@ -184,6 +184,12 @@ def test_a_post_that_never_left_is_retried():
     assert [call[0] for call in hx.session.sent] == ["POST", "POST"]
 
 
+def test_a_post_that_may_be_repeated_is_retried_after_a_5xx():
+    hx = client([failure(503, 1501, "Service Unavailable"), ok({"id": "p"}, 202)])
+    assert hx.api.post("/prefixes/p/validate", idempotent=True) == {"id": "p"}
+    assert len(hx.session.sent) == 2
+
+
 def test_a_post_answered_with_429_is_retried_because_it_was_not_applied():
     limited = failure(429, 971, "slow down")
     limited.headers["Retry-After"] = "1"
