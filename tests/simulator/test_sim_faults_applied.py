@@ -3,7 +3,8 @@
 import re
 import threading
 
-from simapi import CDN
+from cfsim_runner import start_cfsim
+from simapi import CDN, Api
 
 UNAVAILABLE = {"success": False, "errors": [{"code": 1501, "message": "Service Unavailable"}], "messages": [],
                "result": None}
@@ -57,3 +58,21 @@ def test_clearing_the_faults_releases_a_held_request(api, sim):
     held.join(60)
     assert not held.is_alive() and answers[0].status_code == 201
     assert [prefix["cidr"] for prefix in api.ok("GET", "/prefixes")] == ["192.0.2.0/24"]
+
+
+def test_a_clean_stop_releases_a_held_request_and_answers_it():
+    own = start_cfsim("--quiet")
+    api = Api(own)
+    own.control("POST", "/faults", {"method": "POST", "path": "/prefixes$", "action": "delay", "delay_seconds": 600})
+    answers = []
+    held = threading.Thread(target=lambda: answers.append(
+        api.call("POST", "/prefixes", {"cidr": "192.0.2.0/24", "asn": 13335})))
+    held.start()
+    for _poll in range(600):
+        if not own.control("GET", "/faults")["faults"]:
+            break
+        held.join(0.05)
+    assert own.stop() == 0, "\n".join(own.output)
+    held.join(60)
+    assert not held.is_alive() and answers[0].status_code == 201
+    api.session.close()
