@@ -194,8 +194,9 @@ class AddressingModule(AnsibleModule):
         if not params["api_email"] or not params["api_key"]:
             missing = "api_key (or CLOUDFLARE_API_KEY)" if params["api_email"] else (
                 "api_email (or CLOUDFLARE_EMAIL)" if params["api_key"] else
-                "api_token (or the CLOUDFLARE_API_TOKEN environment variable), or api_email with api_key "
-                "(or CLOUDFLARE_EMAIL with CLOUDFLARE_API_KEY)")
+                "api_token (or the CLOUDFLARE_API_TOKEN environment variable; the collection's playbooks take "
+                "cloudflare_api_token from the vars file), or api_email with api_key (or CLOUDFLARE_EMAIL with "
+                "CLOUDFLARE_API_KEY)")
             return "No usable Cloudflare credentials: set %s." % missing
         return None
 

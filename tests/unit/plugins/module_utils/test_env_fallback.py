@@ -54,6 +54,7 @@ def test_a_missing_account_id_and_missing_credentials_are_reported_together(run_
     environment()
     result, failed = run_module(byoip_prefix, FROM_ENVIRONMENT)
     assert failed and "No usable Cloudflare credentials" in result["msg"]
+    assert "CLOUDFLARE_API_TOKEN" in result["msg"] and "cloudflare_api_token" in result["msg"]
     assert "No Cloudflare account id" in result["msg"]
     assert sent_requests == []
 
