@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 
 from cfsim_runner import OPENAPI_FILE, describe_violations  # noqa: E402  pylint: disable=wrong-import-position
 
-URL_PATTERN = re.compile(r"(http://\S+?)/client/v4")
+URL_PATTERN = re.compile(r"(https?://\S+?)/client/v4")
 DEFAULT_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
 DEFAULT_API_TOKEN = "cfsim-token-0123456789abcdef0123456789ab"
 DEFAULT_READ_ONLY_TOKEN = "cfsim-ro-token-0123456789abcdef012345678"

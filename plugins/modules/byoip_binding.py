@@ -178,6 +178,7 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     list_services,
     parent_or_dry_run,
     same_network,
+    shown,
     single_match,
 )
 
@@ -206,7 +207,7 @@ def parse_service(value):
 
 
 def describe_service(wanted):
-    return wanted["name"] if "name" in wanted else "service id %s" % wanted["id"]
+    return shown(wanted["name"], quoted=False) if "name" in wanted else "service id %s" % wanted["id"]
 
 
 def bound_to(binding, wanted):

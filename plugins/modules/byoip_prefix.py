@@ -272,6 +272,17 @@ def should_revalidate(prefix, mode):
     return mode == "on_failure" and bool(failed_checks(prefix))
 
 
+def refuse_immutable_conflicts(module, existing):
+    conflicts = immutable_conflicts(existing, module.params)
+    if conflicts:
+        module.fail_json(
+            msg="Prefix %s already exists in account %s, but %s. Cloudflare cannot change this on an existing "
+                "prefix. Keep the existing values in your inventory, or, while the prefix is still unapproved, "
+                "delete it (state=absent) and add it again." % (existing["cidr"], module.params["account_id"],
+                                                                "; ".join(conflicts)),
+            prefix=existing)
+
+
 def ensure_present(module, network):
     client = module.client
     params = module.params
@@ -284,16 +295,11 @@ def ensure_present(module, network):
         else:
             prefix = client.create_resource(client.account_path("prefixes"), body,
                                             lambda: find_prefix_by_cidr(client, network))
+            # An adopted prefix (created by a concurrent run, say) may carry other values than this task's.
+            refuse_immutable_conflicts(module, prefix)
         return True, None, prefix, False
 
-    conflicts = immutable_conflicts(existing, params)
-    if conflicts:
-        module.fail_json(
-            msg="Prefix %s already exists in account %s, but %s. Cloudflare cannot change this on an existing "
-                "prefix. Keep the existing values in your inventory, or, while the prefix is still unapproved, "
-                "delete it (state=absent) and add it again." % (existing["cidr"], params["account_id"],
-                                                                "; ".join(conflicts)),
-            prefix=existing)
+    refuse_immutable_conflicts(module, existing)
 
     prefix = existing
     changed = False
@@ -311,7 +317,9 @@ def ensure_present(module, network):
         if module.check_mode:
             prefix = dict(prefix, **PENDING_CHECKS)
         else:
-            prefix = client.post(client.account_path("prefixes", existing["id"], "validate")) or prefix
+            # Asking for another check run twice does no harm: retried like a read.
+            validate = client.account_path("prefixes", existing["id"], "validate")
+            prefix = client.post(validate, idempotent=True) or prefix
     return changed, existing, prefix, revalidated
 
 

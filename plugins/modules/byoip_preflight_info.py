@@ -361,9 +361,12 @@ def _echo(value):
 class PreflightModule(AddressingModule):
     """Cloudflare is only asked when account_id is set; then its credentials are checked as in every module."""
 
+    account_required = False
+
     def _choose_credentials(self):
         if self.params["account_id"]:
-            super(PreflightModule, self)._choose_credentials()
+            return super(PreflightModule, self)._choose_credentials()
+        return None
 
 
 def check_input(params):

@@ -140,12 +140,14 @@ class App:
         credential = auth.identify(request.headers, self.config, request.client_address)
         fault = self.faults.take(request.method, request.path)
         if fault is not None and fault.action == "delay":
-            time.sleep(fault.delay_seconds)
+            self.faults.wait(fault)
         if fault is not None and fault.action == "status":
             response = self._fault_response(fault, credential)
         else:
             response = self._serve(request, credential)
             response.drop = fault is not None and fault.action == "drop"
+            if fault is not None and fault.action == "applied_status":  # the work is done; the answer is lost
+                response = self._fault_response(fault, credential)
         entry = self.request_log.record({
             "time": rfc3339(self.clock.now()),
             "method": request.method,
@@ -184,7 +186,8 @@ class App:
         return json_response(reply.status, reply.envelope(), headers)
 
     def _fault_response(self, fault, credential):
-        headers = {"x-ratelimit-limit": str(self.config.rate_limit[0]), "x-ratelimit-remaining": "0"}
+        # The quota as it stands: an injected fault is not a request the rate limit counted.
+        headers = self.rate_limiter.headers(credential.key)
         if fault.retry_after is not None:
             headers["Retry-After"] = str(fault.retry_after)
         if fault.body is not None:

@@ -3,6 +3,7 @@
 import argparse
 import re
 import signal
+import ssl
 import sys
 import threading
 
@@ -100,7 +101,21 @@ def parser():
     p.add_argument("--openapi", metavar="FILE", help="conformance mode: check every API request and answer against "
                    "this OpenAPI definition (JSON) and report violations on GET /__sim/conformance and in the log; "
                    "needs the jsonschema package")
+    p.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (chain); needs --tls-key")
+    p.add_argument("--tls-key", help="the PEM private key of --tls-cert")
     return p
+
+
+def tls_context(args):
+    """The server's TLS context from --tls-cert/--tls-key, or None for plain HTTP; exits on a bad pair."""
+    if not args.tls_cert:
+        return None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+    except (OSError, ssl.SSLError) as exc:
+        sys.exit("cfsim: cannot load the TLS certificate %s and key %s: %s" % (args.tls_cert, args.tls_key, exc))
+    return context
 
 
 def banner(app, args):
@@ -136,7 +151,10 @@ def enable_conformance(app, path, notice):
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
+    options = parser()
+    args = options.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        options.error("--tls-cert and --tls-key go together")
     try:
         addressspace.load()
     except ImportError as exc:
@@ -166,8 +184,9 @@ def main(argv=None):
             sys.exit("cfsim: cannot load state file %s: %s" % (args.state_file, exc))
         writer = persist.StateWriter(args.state_file, app.store.snapshot)
         app.store.on_change = writer.mark_dirty
+    tls = tls_context(args)
     try:
-        server = Server(args.host, args.port, app)
+        server = Server(args.host, args.port, app, tls=tls)
     except OSError as exc:
         sys.exit("cfsim: cannot listen on %s:%s: %s" % (args.host, args.port, exc))
     app.base_url = server.root_url + "/client/v4"
@@ -188,6 +207,7 @@ def main(argv=None):
     # Event.wait with a timeout keeps the main thread responsive to signals on every platform.
     while not stop.wait(0.5):
         pass
+    app.faults.clear()  # requests that a delay fault holds go on, so that the drain need not wait for them
     if not server.drain(DRAIN_SECONDS):
         print("cfsim: requests still running after %gs; stopping anyway" % DRAIN_SECONDS, file=sys.stderr)
     server.server_close()

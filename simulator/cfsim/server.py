@@ -3,12 +3,15 @@
 import email.utils
 import http.server
 import socket
+import ssl
+import sys
 import threading
 
 from . import errors
 from .app import Request
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
+TLS_HANDSHAKE_SECONDS = 30
 
 
 class Server(http.server.ThreadingHTTPServer):
@@ -17,13 +20,15 @@ class Server(http.server.ThreadingHTTPServer):
     # The default backlog of 5 makes a burst of new connections wait for a 1 s SYN retransmit.
     request_queue_size = 128
 
-    def __init__(self, host, port, app):
+    def __init__(self, host, port, app, tls=None):
+        """tls: an ssl.SSLContext to serve HTTPS with (--tls-cert/--tls-key), or None for plain HTTP."""
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host, port), Handler)
         self.app = app
+        self.tls = tls
         shown = "[%s]" % host if ":" in host else host
-        self.root_url = "http://%s:%d" % (shown, self.server_address[1])
+        self.root_url = "%s://%s:%d" % ("https" if tls else "http", shown, self.server_address[1])
         self._in_flight = 0
         self._draining = False
         self._idle = threading.Condition()
@@ -52,6 +57,12 @@ class Server(http.server.ThreadingHTTPServer):
             self._draining = True
             return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
+    def handle_error(self, request, client_address):
+        # A client that refuses cfsim's certificate hangs up during the handshake: its business, not a fault here.
+        if isinstance(sys.exc_info()[1], (ssl.SSLError, ConnectionError, socket.timeout)):
+            return
+        super().handle_error(request, client_address)
+
 
 class BodyTooLarge(Exception):
     pass
@@ -63,6 +74,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server_version = "cfsim"
     sys_version = ""
+
+    def setup(self):
+        if self.server.tls is not None:  # the handshake runs in this connection's thread, not the accept loop
+            self.request.settimeout(TLS_HANDSHAKE_SECONDS)
+            self.request = self.server.tls.wrap_socket(self.request, server_side=True)
+            self.request.settimeout(None)
+        super().setup()
 
     def do_GET(self):
         self._serve()

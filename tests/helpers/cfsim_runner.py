@@ -17,12 +17,13 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import threading
 import urllib.parse
 
-URL_PATTERN = re.compile(r"(http://\S+?)/client/v4")
+URL_PATTERN = re.compile(r"(https?://\S+?)/client/v4")
 OPENAPI_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "openapi",
                             "cloudflare-addressing-openapi-2026.json")
 DEFAULTS = {
@@ -68,6 +69,14 @@ def cfsim_executable():
     return found
 
 
+def unverified_tls():
+    """A client TLS context that accepts any certificate: for the control API of a test's own simulator only."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def _option(args, name):
     for index, arg in enumerate(args):
         if arg == name and index + 1 < len(args):
@@ -106,7 +115,11 @@ class SimProcess:
         split = urllib.parse.urlsplit(self.control_url)
         if path.startswith("/__sim"):
             path = path[len("/__sim"):]
-        connection = http.client.HTTPConnection(split.hostname, split.port, timeout=30)
+        if split.scheme == "https":  # cfsim --tls-cert: the test's own simulator, whatever its certificate
+            connection = http.client.HTTPSConnection(split.hostname, split.port, timeout=30,
+                                                     context=unverified_tls())
+        else:
+            connection = http.client.HTTPConnection(split.hostname, split.port, timeout=30)
         try:
             body = None if json is None else jsonlib.dumps(json)
             headers = {"Content-Type": "application/json"} if body is not None else {}
