@@ -441,7 +441,7 @@ class BatchModule(AddressingModule):
         unchanged = [index for index in done if not done[index][0]]
         not_started = [element.label for element in self.elements
                        if element.index not in done and element.index not in failed]
-        parts.append("Done before the failure: %s." % (name_some(changed) if changed else "no change"))
+        parts.append("Changed: %s." % name_some(changed) if changed else "Nothing was changed.")
         if unchanged:
             parts.append("%d more %s already as requested." % (len(unchanged), "was" if len(unchanged) == 1
                                                                  else "were"))

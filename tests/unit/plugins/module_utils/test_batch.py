@@ -230,7 +230,7 @@ def test_a_failure_stops_new_elements_and_says_what_was_done(build_module, modul
                               "complete the request. Cloudflare API POST /x/delegations failed with HTTP 409: 1000 "
                               "the delegation conflicts." % OTHER)
     assert "Resolve the conflict, then re-run." in message
-    assert ("Done before the failure: delegations[0] (the whole prefix 203.0.113.0/24 to account %s), "
+    assert ("Changed: delegations[0] (the whole prefix 203.0.113.0/24 to account %s), "
             "delegations[1] (203.0.113.0/25 of prefix 203.0.113.0/24 to account %s)." % (OTHER, OTHER)) in message
     assert "Not started: delegations[3]." in message
     assert message.endswith("Fix the cause and run the task again: what is done is found in place and costs no "
@@ -246,7 +246,7 @@ def test_an_element_that_fails_without_the_api_keeps_its_fields(build_module, mo
     result, failed = module_exit(module.apply_in_groups, [module.elements], apply)
     assert failed and result["changed"] is False
     assert result["results"][0]["delegation"] == {"id": "9" * 32}
-    assert "Done before the failure: no change." in result["msg"]
+    assert "Nothing was changed." in result["msg"]
 
 
 def test_a_long_list_of_done_elements_is_cut_short(build_module, module_exit):
