@@ -282,14 +282,11 @@ class BatchModule(AddressingModule):
         if not self.batch:
             return self._single_problems()
         problems = Problems()
-        problems.check(lambda: self._checked_concurrency())
-        return problems.messages + self._element_problems()
-
-    def _checked_concurrency(self):
         try:
-            return check_concurrency(self.params["concurrency"])
+            check_concurrency(self.params["concurrency"])
         except ValueError as error:
-            raise InputError(str(error))
+            problems.add(str(error))
+        return problems.messages + self._element_problems()
 
     def _single_problems(self):
         problems = Problems()
