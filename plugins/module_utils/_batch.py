@@ -440,8 +440,8 @@ class BatchModule(AddressingModule):
                        if element.index not in done and element.index not in failed]
         parts.append("Changed: %s." % name_some(changed) if changed else "Nothing was changed.")
         if unchanged:
-            parts.append("%d more %s already as requested." % (len(unchanged), "was" if len(unchanged) == 1
-                                                                 else "were"))
+            parts.append("%d more %s already as requested."
+                         % (len(unchanged), "was" if len(unchanged) == 1 else "were"))
         if not_started:
             parts.append("Not started: %s." % name_some(not_started))
         parts.append("Fix the cause and run the task again: what is done is found in place and costs no write.")
