@@ -5,11 +5,13 @@ Usage: with_sim.py [CFSIM OPTION ...] -- COMMAND [ARG ...]
 cfsim is started with ``--port 0`` and the given options; its first output line names the base URL, which is
 exported to the command as CFSIM_URL (for example http://127.0.0.1:40123/client/v4), together with
 CLOUDFLARE_BASE_URL, CFSIM_CONTROL_URL, CFSIM_ACCOUNT_ID and the simulator's credentials (CFSIM_API_TOKEN,
-CFSIM_READ_ONLY_TOKEN, CFSIM_API_EMAIL, CFSIM_API_KEY). The simulator is stopped with
+CFSIM_READ_ONLY_TOKEN, CFSIM_API_EMAIL, CFSIM_API_KEY), and where its registry world is served: CFSIM_RPKI_URL,
+and CFSIM_WHOIS_PORT / CFSIM_DNS_PORT when started with --whois-port / --dns-port. The simulator is stopped with
 SIGTERM when the command ends; the exit status is the command's, or 1 when the simulator did not exit cleanly.
 The simulator's log goes to the file named by CFSIM_LOG (default .build/cfsim.log).
 """
 
+import json
 import os
 import re
 import shutil
@@ -17,6 +19,7 @@ import signal
 import subprocess
 import sys
 import threading
+import urllib.request
 
 URL_PATTERN = re.compile(r"(http://\S+?)/client/v4")
 DEFAULT_ACCOUNT_ID = "023e105f4ecef8ad9ca31a8372d0c353"
@@ -33,6 +36,17 @@ def option_value(options, name, default):
         if option.startswith(name + "="):
             return option.split("=", 1)[1]
     return default
+
+
+def registry_environment(root):
+    """CFSIM_RPKI_URL, CFSIM_WHOIS_PORT and CFSIM_DNS_PORT from the control API (ports may have been picked)."""
+    with urllib.request.urlopen(root + "/__sim/registry", timeout=30) as response:
+        servers = json.loads(response.read())["servers"]
+    env = {"CFSIM_RPKI_URL": servers["rpki_validator_url"]}
+    for name in ("whois", "dns"):
+        if servers.get(name):
+            env["CFSIM_%s_PORT" % name.upper()] = str(servers[name]["port"])
+    return env
 
 
 def main():
@@ -69,6 +83,7 @@ def main():
             CFSIM_API_EMAIL=option_value(sim_options, "--api-email", DEFAULT_EMAIL),
             CFSIM_API_KEY=option_value(sim_options, "--api-key", DEFAULT_API_KEY),
         )
+        env.update(registry_environment(root))
         try:
             status = subprocess.call(command, env=env)
         finally:

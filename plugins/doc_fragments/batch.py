@@ -16,6 +16,7 @@ options:
         the other. Working side by side saves time, not requests.
     type: int
     default: 4
+    version_added: 0.2.0
 """
 
     # The concurrency option and how a batch runs; each module documents its own list option. (Fragments are plain
@@ -29,6 +30,7 @@ options:
         the other. Working side by side saves time, not requests.
     type: int
     default: 4
+    version_added: 0.2.0
 notes:
   - "Batch mode, a list of objects in one run: every element is checked before the first request and every problem
     is reported at once, named like C(bindings[3].cidr) (elements count from 0). Two elements for the same object

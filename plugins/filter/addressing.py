@@ -8,6 +8,8 @@ import ipaddress
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils import _reverse_dns
+
 # What each failed or pending validation state means and what fixes it. Cloudflare documents the state list as
 # open-ended ("for example missing, invalid, mismatch_asn"), so unknown states get a generic explanation.
 CHECKS = {
@@ -60,16 +62,7 @@ def aggregate_cidrs(values):
 
 def reverse_zones(cidr):
     """Reverse DNS zones on octet (IPv4) or nibble (IPv6) boundaries that together cover the prefix."""
-    network = _network(cidr, "reverse_zones")
-    step = 8 if network.version == 4 else 4
-    boundary = -(-network.prefixlen // step) * step  # round up to the next boundary
-    zones = []
-    for subnet in network.subnets(new_prefix=boundary):
-        labels = subnet.network_address.reverse_pointer.split(".")
-        # reverse_pointer names the first address; drop the labels below the zone boundary.
-        host_labels = (network.max_prefixlen - boundary) // step
-        zones.append(".".join(labels[host_labels:]))
-    return zones
+    return _reverse_dns.reverse_zones(_network(cidr, "reverse_zones"))
 
 
 def validation_diagnosis(prefix):

@@ -23,7 +23,7 @@ except ImportError as import_error:  # pragma: no cover - exercised by the sanit
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = import_error
 
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "0.2.0"
 DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
 
 # Statuses after which repeating the same request is safe and useful.
@@ -190,6 +190,10 @@ class CloudflareClient:
     def delete(self, path):
         return self.request("DELETE", path).get("result")
 
+    def download(self, path, accept="application/pdf"):
+        """The raw bytes of a file endpoint (such as an LOA download); its errors are JSON envelopes as usual."""
+        return self.request("GET", path, accept=accept)
+
     def create_resource(self, collection_path, body, find_existing):
         """POST a new object; when the outcome is unknown, read before deciding to POST again.
 
@@ -209,15 +213,18 @@ class CloudflareClient:
 
     # --- transport -------------------------------------------------------------------------------------------
 
-    def request(self, method, path, body=None, files=None):
-        """Send one API call with bounded retries and return the decoded envelope (success is guaranteed)."""
+    def request(self, method, path, body=None, files=None, accept=None):
+        """Send one API call with bounded retries and return the decoded envelope (success is guaranteed).
+
+        With accept (a media type other than JSON), return the raw bytes of the successful answer instead.
+        """
         url = self.base_url + path
         attempt = 0
         while True:
             self.request_count += 1
             try:
                 response = self.session.request(method, url, json=body if files is None else None, files=files,
-                                                timeout=self.timeout)
+                                                timeout=self.timeout, headers={"Accept": accept} if accept else None)
             except requests.exceptions.RequestException as error:
                 unsent = _connection_error_is_unsent(error)
                 failure_class = CloudflareAPIError if unsent or method in IDEMPOTENT_METHODS else OutcomeUnknownError
@@ -228,7 +235,7 @@ class CloudflareClient:
                 delay = backoff_delay(attempt)
             else:
                 if response.status_code < 400:
-                    return self._decode(response, method, path)
+                    return response.content if accept else self._decode(response, method, path)
                 failure = self._error(response, method, path)
                 if method not in IDEMPOTENT_METHODS and response.status_code in OUTCOME_UNKNOWN_STATUSES:
                     raise OutcomeUnknownError(failure.message, status=failure.status, method=method, path=path,

@@ -18,6 +18,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils._address_space import unannounceable_reason
 from ansible_collections.cloudflare.addressing.plugins.module_utils._api import (
     DEFAULT_BASE_URL,
     HAS_REQUESTS,
@@ -184,6 +185,14 @@ class AddressingModule(AnsibleModule):
         failure.update(error.as_dict())
         self.fail_json(msg=self.describe_api_failure(error, action), **failure)
 
+    def call_api(self, action, call, *args):
+        """call(*args), an API call; when it fails, fail the module saying what was being done (fail_api)."""
+        try:
+            return call(*args)
+        except CloudflareAPIError as error:
+            self.fail_api(error, action)
+            raise  # not reached: fail_api exits
+
     def exit_with(self, changed, name, before, after, diff_keys, diff_view=None, **extra):
         """Exit with the resource under `name` (empty when absent) and, in diff mode, its managed fields.
 
@@ -280,11 +289,15 @@ def parse_network(value, option):
 
 
 def check_onboardable(network, option):
-    """Prefixes and BGP prefixes must be at least a /24 (IPv4) or /48 (IPv6)."""
+    """Prefixes and BGP prefixes: at least a /24 (IPv4) or /48 (IPv6), and space the Internet can route."""
     limit = MAX_PREFIX_LENGTH[network.version]
     if network.prefixlen > limit:
         raise InputError("%s %s is too small: Cloudflare accepts IPv%d prefixes up to /%d (a /%d or shorter)."
                          % (option, network, network.version, limit, limit))
+    reason = unannounceable_reason(network)
+    if reason:
+        raise InputError("%s %s %s; it can never be announced on the Internet, so Cloudflare cannot onboard it."
+                         % (option, network, reason))
     return network
 
 

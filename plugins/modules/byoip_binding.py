@@ -76,6 +76,7 @@ options:
         more specific ones, and remove them in the reverse order.
       - See the notes for how a batch runs.
     type: list
+    version_added: 0.2.0
     elements: dict
     suboptions:
       prefix_cidr:
@@ -220,6 +221,7 @@ results:
       message; an element that was never started has RV(results[].skipped=true).
   returned: when O(bindings) is set
   type: list
+  version_added: 0.2.0
   elements: dict
   contains:
     item:

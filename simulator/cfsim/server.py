@@ -3,6 +3,7 @@
 import email.utils
 import http.server
 import socket
+import threading
 
 from . import errors
 from .app import Request
@@ -23,6 +24,33 @@ class Server(http.server.ThreadingHTTPServer):
         self.app = app
         shown = "[%s]" % host if ":" in host else host
         self.root_url = "http://%s:%d" % (shown, self.server_address[1])
+        self._in_flight = 0
+        self._draining = False
+        self._idle = threading.Condition()
+
+    def admit(self):
+        """Count a request in; False once draining (a keep-alive connection outlives serve_forever)."""
+        with self._idle:
+            if self._draining:
+                return False
+            self._in_flight += 1
+            return True
+
+    def finished(self):
+        with self._idle:
+            self._in_flight -= 1
+            self._idle.notify_all()
+
+    def drain(self, timeout):
+        """Stop serving: no new connection, no new request; wait for the requests being served to be answered.
+
+        Whatever was answered before drain returns is in the state that is saved afterwards, so a clean stop loses
+        no acknowledged write. Returns False when requests were still running at the timeout.
+        """
+        self.shutdown()
+        with self._idle:
+            self._draining = True
+            return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
 
 
 class BodyTooLarge(Exception):
@@ -88,6 +116,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _serve(self, head=False):
+        if not self.server.admit():
+            self.close_connection = True
+            error = errors.ApiError(503, errors.SHUTTING_DOWN, "cfsim is shutting down; the request was not served")
+            self._send(503, errors.dumps(error.envelope()), "application/json", {"Connection": "close"}, head)
+            return
+        try:
+            self._answer(head)
+        finally:
+            self.server.finished()
+
+    def _answer(self, head):
         try:
             body = self._read_body()
         except (BodyTooLarge, ValueError):

@@ -28,6 +28,7 @@ class Api:
         self.session.headers.update(headers if headers is not None
                                     else {"Authorization": "Bearer %s" % sim.api_token})
         self.account = "%s/accounts/%s/addressing" % (sim.base_url, sim.account_id)
+        self.dls = "%s/accounts/%s/dls" % (sim.base_url, sim.account_id)
 
     def url(self, path):
         return path if path.startswith("http") else self.account + path

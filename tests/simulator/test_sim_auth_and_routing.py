@@ -132,6 +132,15 @@ def test_malformed_json(api):
     assert failure(api.call("PATCH", "/prefixes/%s" % ("a" * 32), data=b"\xff\xfe"), 400)[0]["code"] == 6007
 
 
+@pytest.mark.parametrize("body", [b"[" * 100000 + b"]" * 100000, b'{"cidr": "192.0.2.0/24", "asn": NaN}',
+                                  b'{"cidr": "192.0.2.0/24", "asn": Infinity}'])
+def test_json_the_parser_cannot_follow_or_that_is_not_json_is_a_400(api, body):
+    """Nesting deeper than the parser's recursion once dropped the connection; NaN and Infinity are not JSON."""
+    response = api.call("POST", "/prefixes", data=body, headers={"Content-Type": "application/json"})
+    assert failure(response, 400) == [{"code": 6007, "message": "Malformed JSON in request body"}]
+    assert api.ok("GET", "/prefixes") == [], "the same keep-alive connection still serves"
+
+
 def raw_exchange(sim, request_bytes):
     split = urllib.parse.urlsplit(sim.base_url)
     with socket.create_connection((split.hostname, split.port), timeout=10) as connection:
