@@ -12,11 +12,13 @@ attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
     support: full
-    details: Check mode sends no write request and returns the object as the real run would leave it.
+    details: Check mode sends no write request and returns the object as the real run would leave it; in batch
+      mode, every object, taking the earlier objects of the same prefix into account.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
-    details: The diff shows the managed fields of the object before and after; credentials never appear in it.
+    details: The diff shows the managed fields of the object before and after; credentials never appear in it. In
+      batch mode the diff is a list with one before/after per changed object.
   platform:
     description: Target OS/families that can be operated against.
     support: full

@@ -17,8 +17,10 @@ options:
         O(cloudflare.addressing.byoip_prefix#module:cidr) option of the C(cloudflare.addressing.byoip_prefix)
         module).
       - In check mode, a parent prefix that does not exist yet (because an earlier task of the same dry run would
-        add it) gives a warning and a predicted result instead of a failure. A real run fails.
+        add it) gives a predicted result instead of a failure, with a warning unless O(parent_planned=true). A real
+        run fails.
       - With O(state=absent), a parent prefix that does not exist means there is nothing to delete.
+      - Set to V(null) (for example by C("{{ item.cidr }}") for an entry without a CIDR), it is refused.
     type: str
   prefix_id:
     description:
@@ -26,4 +28,12 @@ options:
       - Mutually exclusive with O(prefix_cidr).
       - A prefix id that names no prefix of the account fails, unless O(state=absent).
     type: str
+  parent_planned:
+    description:
+      - Whether an earlier task of the same run adds the parent prefix named by O(prefix_cidr), as in an onboarding.
+      - In check mode a parent prefix that does not exist yet is then predicted quietly, without the warning that
+        a real run fails unless the prefix exists by then. A real run still fails when the prefix does not exist.
+    type: bool
+    default: false
+    version_added: 0.2.0
 """

@@ -7,6 +7,7 @@
 For internal collection use only: this is not a public interface and may change without notice.
 """
 
+import copy
 import ipaddress
 import os
 import re
@@ -106,6 +107,7 @@ MISSING_ACCOUNT_ID = ("No Cloudflare account id: set account_id, or the CLOUDFLA
 PARENT_PREFIX_SPEC = dict(
     prefix_cidr=dict(type="str"),
     prefix_id=dict(type="str"),
+    parent_planned=dict(type="bool", default=False),
 )
 PARENT_MUTUALLY_EXCLUSIVE = [("prefix_cidr", "prefix_id")]
 PARENT_REQUIRED_ONE_OF = [("prefix_cidr", "prefix_id")]
@@ -145,6 +147,9 @@ class AddressingModule(AnsibleModule):
         # Remember which credentials the task set itself, before the environment fallbacks fill in the others:
         # a task's own api_token must win over a CLOUDFLARE_API_KEY that an AWX credential put in the environment.
         super(AddressingModule, self)._load_params()
+        # The options as the task gave them: an option set to null is told apart from one left out.
+        self.raw_params = copy.deepcopy(dict((name, value) for name, value in self.params.items()
+                                             if not str(name).startswith("_ansible_")))
         self._explicit_credentials = set(name for name in CREDENTIAL_OPTIONS if self.params.get(name) is not None)
         # Long values as given, to cut them from any message that echoes them (secrets are masked, never cut).
         secret = set(name for name, spec in self.argument_spec.items() if spec.get("no_log"))
@@ -230,15 +235,19 @@ class AddressingModule(AnsibleModule):
         except InputError as error:
             self.fail_json(msg=str(error))
 
-    def fail_api(self, error, action, **result):
-        """Fail with a sentence a user can act on: what we tried, what Cloudflare said, what to do next."""
+    def describe_api_failure(self, error, action):
+        """A sentence a user can act on: what we tried, what Cloudflare said, what to do next."""
         message = "Could not %s. %s" % (action, error.describe())
         hint = next_step_hint(error, self.params["account_id"], uses_token=bool(self.params["api_token"]))
         if hint:
             message += " " + hint
+        return message
+
+    def fail_api(self, error, action, **result):
+        """Fail with describe_api_failure's sentence and the error's fields."""
         failure = dict(result)
         failure.update(error.as_dict())
-        self.fail_json(msg=message, **failure)
+        self.fail_json(msg=self.describe_api_failure(error, action), **failure)
 
     def call_api(self, action, call, *args):
         """call(*args), an API call; when it fails, fail the module saying what was being done (fail_api)."""
@@ -450,10 +459,15 @@ def list_prefixes(client):
     return client.get(client.account_path("prefixes")) or []
 
 
+def prefix_with_cidr(prefixes, network):
+    """The prefix for this CIDR (any spelling) among prefixes, or None."""
+    return single_match(prefixes, lambda item: same_network(item.get("cidr"), str(network)),
+                        "prefixes for %s" % network)
+
+
 def find_prefix_by_cidr(client, network):
     """The account's prefix for this CIDR, or None (one request: the list holds full objects)."""
-    return single_match(list_prefixes(client), lambda item: same_network(item.get("cidr"), str(network)),
-                        "prefixes for %s" % network)
+    return prefix_with_cidr(list_prefixes(client), network)
 
 
 def get_prefix(client, prefix_id):
@@ -471,15 +485,6 @@ def lookup_parent_prefix(module):
     if module.params.get("prefix_id"):
         return get_prefix(module.client, module.params["prefix_id"])
     return find_prefix_by_cidr(module.client, parse_network(module.params["prefix_cidr"], "prefix_cidr"))
-
-
-def check_parent_input(module):
-    """Input checks of prefix_cidr / prefix_id; returns the parent network when given by CIDR, else None."""
-    module.input_check(check_identifier, module.params.get("prefix_id"), "prefix_id")
-    if module.params.get("prefix_cidr") is not None:
-        return module.input_check(lambda: check_onboardable(parse_network(module.params["prefix_cidr"], "prefix_cidr"),
-                                                            "prefix_cidr"))
-    return None
 
 
 def describe_parent(module):
@@ -520,22 +525,6 @@ def failed_checks(prefix):
 
 # --- child resources (delegations, bindings, BGP prefixes) ------------------------------------------------------
 
-def check_child_input(module, option="cidr", onboardable=False):
-    """Checks of a child resource's CIDR that need no API: syntax, size, and inside prefix_cidr when given.
-
-    Returns (parent_network or None, network or None); fails the module on bad input.
-    """
-    parent_network = check_parent_input(module)
-    network = None
-    if module.params.get(option) is not None:  # an empty string is bad input, not "the whole prefix"
-        network = module.input_check(parse_network, module.params[option], option)
-        if onboardable:
-            module.input_check(check_onboardable, network, option)
-        if parent_network is not None:
-            module.input_check(check_inside, network, parent_network, option)
-    return parent_network, network
-
-
 def child_network(parent, network, option="cidr"):
     """The child's CIDR once the parent is known: the whole prefix when unset, and always inside it."""
     parent_network = ipaddress.ip_network(parent["cidr"], strict=False)
@@ -549,17 +538,20 @@ def fail_missing_parent(module):
                          "first." % (describe_parent(module), module.params["account_id"]))
 
 
-def parent_or_dry_run(module, what):
+def parent_or_dry_run(module, what, lookup=None):
     """The parent prefix of a child resource, or None when its absence is not an error.
 
     With state=absent a missing parent means there is nothing to delete. In check mode a parent named by
-    prefix_cidr may be added by an earlier task of the same dry run (a whole onboarding), so the module warns
-    and predicts `what` instead of failing. A real run, or a prefix_id that names no prefix, fails.
+    prefix_cidr may be added by an earlier task of the same dry run (a whole onboarding), so the module predicts
+    `what` instead of failing; it warns unless parent_planned says that an earlier task adds the prefix. A real
+    run, or a prefix_id that names no prefix, fails. lookup(module) finds the parent (default: one request).
     """
-    parent = lookup_parent_prefix(module)
+    parent = (lookup or lookup_parent_prefix)(module)
     if parent is not None or module.params.get("state") == "absent":
         return parent
     if module.check_mode and not module.params.get("prefix_id"):
+        if module.params.get("parent_planned"):
+            return None
         module.warn("The %s does not exist yet in account %s; this dry run predicts %s as if an earlier task had "
                     "added the prefix. A real run fails unless the prefix exists by then."
                     % (describe_parent(module), module.params["account_id"], what))

@@ -26,10 +26,12 @@ extends_documentation_fragment:
   - cloudflare.addressing.attributes
   - cloudflare.addressing.attributes.ACTIONGROUP_BYOIP
   - cloudflare.addressing.parent_prefix
+  - cloudflare.addressing.batch
 options:
   cidr:
     description:
-      - The BGP prefix, for example C(198.51.101.0/24). Defaults to the whole parent prefix.
+      - The BGP prefix, for example C(198.51.101.0/24). Defaults to the whole parent prefix. Set to V(null), it is
+        refused; leave it out to mean the whole prefix.
       - It must lie inside the parent prefix and be a /24 or shorter (IPv4) or a /48 or shorter (IPv6), the most
         specific prefixes Cloudflare advertises. Host bits must be zero; IPv6 may be written in any spelling.
       - Like O(prefix_cidr), it cannot be address space that can never be announced on the Internet (see the
@@ -71,6 +73,44 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  bgp_prefixes:
+    description:
+      - Batch mode, several BGP prefixes in one run, each a dict with the options of one BGP prefix.
+      - Mutually exclusive with the options of a single BGP prefix (O(prefix_cidr), O(prefix_id),
+        O(parent_planned), O(cidr), O(advertised), O(asn_prepend_count), O(auto_advertise_withdraw) and O(state)).
+      - See the notes for how a batch runs.
+    type: list
+    version_added: 0.2.0
+    elements: dict
+    suboptions:
+      prefix_cidr:
+        description: CIDR of the parent prefix, as O(prefix_cidr). One of O(bgp_prefixes[].prefix_cidr) and
+          O(bgp_prefixes[].prefix_id) is required.
+        type: str
+      prefix_id:
+        description: Identifier of the parent prefix, as O(prefix_id).
+        type: str
+      parent_planned:
+        description: Whether an earlier task of the same run adds the parent prefix, as O(parent_planned).
+        type: bool
+        default: false
+      cidr:
+        description: The BGP prefix, as O(cidr); the whole parent prefix when left out.
+        type: str
+      advertised:
+        description: Whether Cloudflare advertises the BGP prefix, as O(advertised).
+        type: bool
+      asn_prepend_count:
+        description: How often Cloudflare prepends its ASN, as O(asn_prepend_count).
+        type: int
+      auto_advertise_withdraw:
+        description: Whether Magic Transit routes drive the advertisement, as O(auto_advertise_withdraw).
+        type: bool
+      state:
+        description: Whether the BGP prefix exists, as O(state).
+        type: str
+        choices: [present, absent]
+        default: present
 notes:
   - The module does not wait for the advertisement to propagate.
 seealso:
@@ -110,6 +150,19 @@ EXAMPLES = r"""
     prefix_cidr: 198.51.100.0/23
     cidr: 198.51.101.0/24
     state: absent
+
+- name: Advertise several prefixes in one run (batch mode)
+  cloudflare.addressing.byoip_bgp_prefix:
+    bgp_prefixes:
+      - {prefix_cidr: 203.0.113.0/24, advertised: true}
+      - {prefix_cidr: 198.51.100.0/24, advertised: true}
+    # Cloudflare allows one change per prefix every 15 minutes; let the module wait for it.
+    retry_max_wait: 960
+  register: advertised
+
+- name: Show which of them changed
+  ansible.builtin.debug:
+    msg: "{{ advertised.results | selectattr('changed') | map(attribute='item.prefix_cidr') }}"
 """
 
 RETURN = r"""
@@ -119,7 +172,7 @@ bgp_prefix:
     - Empty after O(state=absent).
     - In check mode, a BGP prefix that would be created has V(null) identifiers and timestamps; a predicted change
       keeps the timestamps of the current object.
-  returned: always
+  returned: when O(bgp_prefixes) is not set (batch mode returns RV(results))
   type: dict
   contains:
     id:
@@ -183,25 +236,69 @@ bgp_prefix:
       description: When the BGP prefix last changed (RFC 3339).
       type: str
       sample: "2025-02-25T00:34:11.423722Z"
+results:
+  description:
+    - Batch mode, one entry per element of O(bgp_prefixes), in the same order.
+    - Also returned when the module fails. An element that failed then has RV(results[].failed=true) and a
+      message; an element that was never started has RV(results[].skipped=true).
+  returned: when O(bgp_prefixes) is set
+  type: list
+  version_added: 0.2.0
+  elements: dict
+  contains:
+    item:
+      description: The element as checked, with every option and CIDRs in canonical form.
+      type: dict
+      sample: {"prefix_cidr": "203.0.113.0/24", "prefix_id": null, "parent_planned": false, "cidr": null,
+               "advertised": true, "asn_prepend_count": null, "auto_advertise_withdraw": null, "state": "present"}
+    changed:
+      description: Whether this element changed something (in check mode, would change).
+      type: bool
+      sample: true
+    bgp_prefix:
+      description: The BGP prefix after the run, as RV(bgp_prefix); empty when absent.
+      type: dict
+      sample: {"id": "7009ba364c7a5760798ceb430e603b74", "cidr": "203.0.113.0/24", "asn": 13335,
+               "asn_prepend_count": 0, "auto_advertise_withdraw": false,
+               "on_demand": {"advertised": true, "on_demand_enabled": true, "on_demand_locked": false}}
+    failed:
+      description: Whether this element failed; its message is in RV(results[].msg).
+      type: bool
+      returned: when the element failed
+      sample: true
+    skipped:
+      description: Whether this element was never started because another one failed first.
+      type: bool
+      returned: when the element was not started
+      sample: true
+    msg:
+      description: Why the element failed, or why it was not started.
+      type: str
+      returned: when the element failed or was not started
+      sample: "Not started: an earlier object failed."
 """
 
 import copy
 import datetime
 import re
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils._api import CloudflareAPIError
+from ansible_collections.cloudflare.addressing.plugins.module_utils._batch import BatchModule, Resource
+from ansible_collections.cloudflare.addressing.plugins.module_utils._children import (
+    PARENT_NULL_HINTS,
+    check_child_input,
+    child_key,
+    describe_child,
+    run_child_module,
+)
 from ansible_collections.cloudflare.addressing.plugins.module_utils._common import (
     PARENT_MUTUALLY_EXCLUSIVE,
     PARENT_PREFIX_SPEC,
     PARENT_REQUIRED_ONE_OF,
-    AddressingModule,
     InputError,
-    check_child_input,
-    child_network,
-    parent_or_dry_run,
     same_network,
     single_match,
 )
-from ansible_collections.cloudflare.addressing.plugins.module_utils._api import CloudflareAPIError
 
 SETTINGS = ("advertised", "asn_prepend_count", "auto_advertise_withdraw")
 DIFF_KEYS = ("cidr",) + SETTINGS
@@ -213,10 +310,16 @@ RATE_LIMITED = 971  # Cloudflare's general rate limit, as opposed to the adverti
 
 # --- decisions (no API) ----------------------------------------------------------------------------------------
 
-def check_asn_prepend_count(value):
+def check_asn_prepend_count(value, option="asn_prepend_count"):
     if value is not None and not 0 <= value <= MAX_ASN_PREPEND_COUNT:
-        raise InputError("asn_prepend_count must be between 0 and %d, got %s." % (MAX_ASN_PREPEND_COUNT, value))
+        raise InputError("%s must be between 0 and %d, got %s." % (option, MAX_ASN_PREPEND_COUNT, value))
     return value
+
+
+def check_input(params, problems):
+    parsed = check_child_input(params, problems, onboardable=True)
+    problems.check(check_asn_prepend_count, params["asn_prepend_count"], problems.name("asn_prepend_count"))
+    return parsed
 
 
 def on_demand(bgp_prefix):
@@ -336,27 +439,27 @@ def diff_view(bgp_prefix):
 
 # --- API --------------------------------------------------------------------------------------------------------
 
-def bgp_prefixes_path(client, prefix_id, *parts):
-    return client.account_path("prefixes", prefix_id, "bgp", "prefixes", *parts)
+def bgp_prefixes_path(client, parent, *parts):
+    return client.account_path("prefixes", parent["id"], "bgp", "prefixes", *parts)
 
 
-def find_bgp_prefix(client, prefix_id, network):
-    """The parent's BGP prefix at this CIDR, or None (one request)."""
-    items = client.get(bgp_prefixes_path(client, prefix_id)) or []
-    return single_match(items, lambda item: same_network(item.get("cidr"), str(network)),
+def find_bgp_prefix(bgp_prefixes, network):
+    """The parent's BGP prefix at this CIDR among its BGP prefixes, or None."""
+    return single_match(bgp_prefixes, lambda item: same_network(item.get("cidr"), str(network)),
                         "BGP prefixes for %s" % network)
 
 
-def update(module, parent, bgp_prefix, changes):
+def update(module, target, bgp_prefix, changes):
     """One PATCH with the changed settings; the toggle hold becomes a sentence instead of a bare 429."""
     client = module.client
     try:
-        return client.patch(bgp_prefixes_path(client, parent["id"], bgp_prefix["id"]), patch_body(changes))
+        updated = client.patch(bgp_prefixes_path(client, target.parent, bgp_prefix["id"]), patch_body(changes))
     except CloudflareAPIError as error:
         if is_toggle_hold(error, changes):
             module.fail_json(msg=toggle_hold_message(bgp_prefix, changes, error), bgp_prefix=bgp_prefix,
                              **error.as_dict())
         raise
+    return target.children.replace(bgp_prefix, updated)
 
 
 def refuse_locked_toggle(module, bgp_prefix, changes):
@@ -365,40 +468,44 @@ def refuse_locked_toggle(module, bgp_prefix, changes):
         module.fail_json(msg=message, bgp_prefix=bgp_prefix)
 
 
-def ensure_present(module, parent, network):
+def ensure_present(module, target):
     """(changed, before, after) after creating or changing the BGP prefix as requested.
 
-    parent is None only in check mode, when the parent prefix is still to be added by an earlier task.
+    target.parent is None only in check mode, when the parent prefix is still to be added by an earlier task.
     """
     client = module.client
     requested = requested_settings(module.params)
-    existing = find_bgp_prefix(client, parent["id"], network) if parent else None
+    bgp_prefixes = target.children
+    existing = find_bgp_prefix(bgp_prefixes.items(), target.network)
 
     if existing is None:
-        predicted = predicted_new_bgp_prefix(parent, network)
+        predicted = predicted_new_bgp_prefix(target.parent, target.network)
         refuse_locked_toggle(module, predicted, changes_needed(predicted, requested))
         if module.check_mode:
-            return True, None, apply_changes(predicted, changes_needed(predicted, requested))
-        created = client.create_resource(bgp_prefixes_path(client, parent["id"]), dict(cidr=str(network)),
-                                         lambda: find_bgp_prefix(client, parent["id"], network))
+            return True, None, bgp_prefixes.add(apply_changes(predicted, changes_needed(predicted, requested)))
+        created = bgp_prefixes.add(client.create_resource(
+            bgp_prefixes.path, dict(cidr=str(target.network)),
+            lambda: find_bgp_prefix(bgp_prefixes.reload(), target.network)))
         # An adopted BGP prefix (dropped create) may not be withdrawn: compare with what exists, not the prediction.
         changes = changes_needed(created, requested)
         refuse_locked_toggle(module, created, changes)
-        return True, None, update(module, parent, created, changes) if changes else created
+        return True, None, update(module, target, created, changes) if changes else created
 
     changes = changes_needed(existing, requested)
     if not changes:
         return False, existing, existing
     refuse_locked_toggle(module, existing, changes)
     if module.check_mode:
-        return True, existing, apply_changes(existing, changes)
-    return True, existing, update(module, parent, existing, changes)
+        return True, existing, bgp_prefixes.replace(existing, apply_changes(existing, changes))
+    return True, existing, update(module, target, existing, changes)
 
 
-def ensure_absent(module, parent, network):
+def ensure_absent(module, target):
     """(changed, before) after deleting the BGP prefix; an advertised one is refused."""
     client = module.client
-    existing = find_bgp_prefix(client, parent["id"], network)
+    if target.parent is None:
+        return False, None
+    existing = find_bgp_prefix(target.children.items(), target.network)
     if existing is None:
         return False, None
     if on_demand(existing).get("advertised"):
@@ -410,43 +517,41 @@ def ensure_absent(module, parent, network):
                     % existing.get("cidr"))
     if not module.check_mode:
         try:
-            client.delete(bgp_prefixes_path(client, parent["id"], existing["id"]))
+            client.delete(bgp_prefixes_path(client, target.parent, existing["id"]))
         except CloudflareAPIError as error:
             if error.status != 404:  # already gone: the goal is reached
                 raise
+    target.children.remove(existing)
     return True, existing
 
 
+def apply(module, target):
+    """(changed, before, after, extras) for one BGP prefix."""
+    if module.params["state"] == "absent":
+        changed, before = ensure_absent(module, target)
+        return changed, before, None, {}
+    changed, before, after = ensure_present(module, target)
+    return changed, before, after, {}
+
+
+SPEC = dict(PARENT_PREFIX_SPEC)
+SPEC.update(
+    cidr=dict(type="str"),
+    advertised=dict(type="bool"),
+    asn_prepend_count=dict(type="int"),
+    auto_advertise_withdraw=dict(type="bool"),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+)
+RESOURCE = Resource(
+    option="bgp_prefixes", key="bgp_prefix", spec=SPEC, check=check_input, natural_key=child_key,
+    describe=describe_child, diff_keys=DIFF_KEYS, diff_view=diff_view, null_hints=PARENT_NULL_HINTS,
+    mutually_exclusive=PARENT_MUTUALLY_EXCLUSIVE, required_one_of=PARENT_REQUIRED_ONE_OF,
+)
+
+
 def main():
-    argument_spec = dict(PARENT_PREFIX_SPEC)
-    argument_spec.update(
-        cidr=dict(type="str"),
-        advertised=dict(type="bool"),
-        asn_prepend_count=dict(type="int"),
-        auto_advertise_withdraw=dict(type="bool"),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-    )
-    module = AddressingModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=PARENT_MUTUALLY_EXCLUSIVE,
-        required_one_of=PARENT_REQUIRED_ONE_OF,
-    )
-    parent_network, network = check_child_input(module, "cidr", onboardable=True)
-    module.input_check(check_asn_prepend_count, module.params["asn_prepend_count"])
-
-    def run():
-        parent = parent_or_dry_run(module, "its BGP prefix")
-        if parent is None and module.params["state"] == "absent":
-            changed, before, after = False, None, None
-        elif parent is None:  # check mode: an earlier task of the dry run adds the prefix
-            changed, before, after = ensure_present(module, None, network or parent_network)
-        elif module.params["state"] == "absent":
-            (changed, before), after = ensure_absent(module, parent, child_network(parent, network)), None
-        else:
-            changed, before, after = ensure_present(module, parent, child_network(parent, network))
-        module.exit_with(changed, "bgp_prefix", before, after, DIFF_KEYS, diff_view=diff_view)
-
-    module.run(run)
+    module = BatchModule(RESOURCE)
+    run_child_module(module, "its BGP prefix", bgp_prefixes_path, apply)
 
 
 if __name__ == "__main__":

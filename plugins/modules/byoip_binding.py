@@ -26,11 +26,13 @@ extends_documentation_fragment:
   - cloudflare.addressing.attributes
   - cloudflare.addressing.attributes.ACTIONGROUP_BYOIP
   - cloudflare.addressing.parent_prefix
+  - cloudflare.addressing.batch
 options:
   cidr:
     description:
       - The network to bind, for example C(203.0.113.16/29). It must lie inside the prefix and have no host bits set.
-      - Defaults to the whole prefix, which is the prefix's default binding.
+      - Defaults to the whole prefix, which is the prefix's default binding. Set to V(null), it is refused; leave it
+        out to mean the whole prefix.
       - Prefer one aggregated CIDR (one /29) over many small ones (eight /32s).
     type: str
   service:
@@ -43,7 +45,8 @@ options:
       - Magic Transit can only be the default binding, covering the whole prefix. A given IP can be bound to the
         CDN or to Spectrum, not both.
       - With O(state=absent), when set, the binding is removed only if it is bound to this service; a binding to
-        another service is left alone with a warning.
+        another service is left alone with a warning. Set to V(null), it is refused; leave it out to remove the
+        binding whatever its service.
     type: str
   replace:
     description:
@@ -64,6 +67,44 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  bindings:
+    description:
+      - Batch mode, several bindings in one run, each a dict with the options of one binding.
+      - Mutually exclusive with the options of a single binding (O(prefix_cidr), O(prefix_id), O(parent_planned),
+        O(cidr), O(service), O(replace) and O(state)).
+      - The bindings of one prefix are handled in the given order, so list a prefix's default binding before its
+        more specific ones, and remove them in the reverse order.
+      - See the notes for how a batch runs.
+    type: list
+    version_added: 0.2.0
+    elements: dict
+    suboptions:
+      prefix_cidr:
+        description: CIDR of the parent prefix, as O(prefix_cidr). One of O(bindings[].prefix_cidr) and
+          O(bindings[].prefix_id) is required.
+        type: str
+      prefix_id:
+        description: Identifier of the parent prefix, as O(prefix_id).
+        type: str
+      parent_planned:
+        description: Whether an earlier task of the same run adds the parent prefix, as O(parent_planned).
+        type: bool
+        default: false
+      cidr:
+        description: The network to bind, as O(cidr); the whole prefix when left out.
+        type: str
+      service:
+        description: The service to bind to, as O(service). Required when O(bindings[].state=present).
+        type: str
+      replace:
+        description: Whether to replace a binding to another service, as O(replace).
+        type: bool
+        default: false
+      state:
+        description: Whether the binding exists, as O(state).
+        type: str
+        choices: [present, absent]
+        default: present
 notes:
   - Service bindings need an approved prefix (RV(cloudflare.addressing.byoip_prefix#module:prefix.approved=V)). In
     check mode an unapproved prefix, or a prefix without its default binding yet, gives a warning and a predicted
@@ -120,6 +161,19 @@ EXAMPLES = r"""
     cidr: 203.0.113.16/29
     service: CDN
     state: absent
+
+- name: Bind two prefixes in one run (batch mode), each default binding before its more specific one
+  cloudflare.addressing.byoip_binding:
+    bindings:
+      - {prefix_cidr: 203.0.113.0/24, service: CDN}
+      - {prefix_cidr: 203.0.113.0/24, cidr: 203.0.113.16/29, service: Spectrum}
+      - {prefix_cidr: 198.51.100.0/24, service: CDN}
+      - {prefix_cidr: 198.51.100.0/24, cidr: 198.51.100.8/29, service: Spectrum}
+  register: bound
+
+- name: List the bindings still deploying
+  ansible.builtin.debug:
+    msg: "{{ bound.results | selectattr('binding.provisioning.state', 'ne', 'active') | map(attribute='item.cidr') }}"
 """
 
 RETURN = r"""
@@ -130,7 +184,7 @@ binding:
       O(service).
     - In check mode a new binding has RV(binding.id=null) and RV(binding.provisioning.state=provisioning); its
       RV(binding.service_id) is V(null) only when O(service) names no service of the account.
-  returned: always
+  returned: when O(bindings) is not set (batch mode returns RV(results))
   type: dict
   contains:
     id:
@@ -160,23 +214,67 @@ binding:
             - V(magic_transit_route_missing) when a Magic Transit binding has no matching route.
           type: str
           sample: provisioning
+results:
+  description:
+    - Batch mode, one entry per element of O(bindings), in the same order.
+    - Also returned when the module fails. An element that failed then has RV(results[].failed=true) and a
+      message; an element that was never started has RV(results[].skipped=true).
+  returned: when O(bindings) is set
+  type: list
+  version_added: 0.2.0
+  elements: dict
+  contains:
+    item:
+      description: The element as checked, with every option and CIDRs in canonical form.
+      type: dict
+      sample: {"prefix_cidr": "203.0.113.0/24", "prefix_id": null, "parent_planned": false, "cidr": "203.0.113.16/29",
+               "service": "Spectrum", "replace": false, "state": "present"}
+    changed:
+      description: Whether this element changed something (in check mode, would change).
+      type: bool
+      sample: true
+    binding:
+      description: The service binding after the run, as RV(binding); empty when absent.
+      type: dict
+      sample: {"id": "0429b49b6a5155297b78e75a44b09e14", "cidr": "203.0.113.16/29",
+               "service_id": "da179b4ab40d8d4f706092f587bc06b9", "service_name": "Spectrum",
+               "provisioning": {"state": "provisioning"}}
+    failed:
+      description: Whether this element failed; its message is in RV(results[].msg).
+      type: bool
+      returned: when the element failed
+      sample: true
+    skipped:
+      description: Whether this element was never started because another one failed first.
+      type: bool
+      returned: when the element was not started
+      sample: true
+    msg:
+      description: Why the element failed, or why it was not started.
+      type: str
+      returned: when the element failed or was not started
+      sample: "Not started: an earlier object failed."
 """
 
 import ipaddress
 import re
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._api import CloudflareAPIError
+from ansible_collections.cloudflare.addressing.plugins.module_utils._batch import BatchModule, Resource, read_once
+from ansible_collections.cloudflare.addressing.plugins.module_utils._children import (
+    PARENT_NULL_HINTS,
+    check_child_input,
+    child_key,
+    describe_child,
+    run_child_module,
+)
 from ansible_collections.cloudflare.addressing.plugins.module_utils._common import (
     PARENT_MUTUALLY_EXCLUSIVE,
     PARENT_PREFIX_SPEC,
     PARENT_REQUIRED_ONE_OF,
-    AddressingModule,
     InputError,
-    check_child_input,
-    child_network,
     find_service,
     list_services,
-    parent_or_dry_run,
     same_network,
     shown,
     single_match,
@@ -193,14 +291,14 @@ PROPAGATION = ("Cloudflare takes four to six hours to propagate a created or del
 
 # --- the wanted service ------------------------------------------------------------------------------------------
 
-def parse_service(value):
+def parse_service(value, option="service"):
     """The service as given: {'id': ...} for a 32-hex service id, {'name': ...} otherwise; None when unset."""
     if value is None:
         return None
     text = value.strip()
     if not text:
-        raise InputError("service must name a service (for example CDN, Spectrum or Magic Transit) or give its "
-                         "32-hex id; it is empty.")
+        raise InputError("%s must name a service (for example CDN, Spectrum or Magic Transit) or give its "
+                         "32-hex id; it is empty." % option)
     if SERVICE_ID.match(text):
         return dict(id=text.lower())
     return dict(name=text)
@@ -235,6 +333,22 @@ def check_magic_transit(service_name, network, parent_network):
         raise InputError("Magic Transit can only be the default binding, covering the whole prefix %s; %s is more "
                          "specific. Bind the whole prefix to Magic Transit and %s to CDN or Spectrum."
                          % (parent_network, network, network))
+
+
+def check_input(params, problems):
+    parsed = check_child_input(params, problems)
+    wanted = problems.check(parse_service, params["service"], problems.name("service"))
+    network, parent_network = parsed["cidr"], parsed["prefix_cidr"]
+    if wanted and "name" in wanted and network is not None and parent_network is not None \
+            and params["state"] == "present":
+        problems.check(check_magic_transit, wanted["name"], network, parent_network)
+    return parsed
+
+
+def describe(params, parsed):
+    if params["service"] is None:
+        return describe_child(params, parsed)
+    return "%s to %s" % (describe_child(params, parsed), params["service"].strip())
 
 
 def is_default(binding, parent_network):
@@ -291,10 +405,6 @@ def bindings_path(client, parent, *parts):
     return client.account_path("prefixes", parent["id"], "bindings", *parts)
 
 
-def list_bindings(client, parent):
-    return client.get(bindings_path(client, parent)) or []
-
-
 def binding_at(bindings, network):
     return single_match(bindings, lambda item: same_network(item.get("cidr"), str(network)),
                         "service bindings for %s" % network)
@@ -309,28 +419,31 @@ def api_write(module, action, call, *args):
         raise  # not reached: fail_api exits
 
 
-def delete_binding(module, parent, binding):
+def delete_binding(module, target, binding):
     client = module.client
     try:
-        client.delete(bindings_path(client, parent, binding["id"]))
+        client.delete(bindings_path(client, target.parent, binding["id"]))
     except CloudflareAPIError as error:
         if error.status != 404:  # already gone: the goal is reached
             module.fail_api(error, "delete the service binding %s (%s, %s)"
                             % (binding["id"], binding.get("cidr"), binding.get("service_name")))
+    target.children.remove(binding)
 
 
-def create_binding(module, parent, network, service):
+def create_binding(module, target, service):
     client = module.client
+    network, bindings = target.network, target.children
 
     def adopt():
         """After a POST of unknown outcome: the binding it created, if any."""
-        return single_match(list_bindings(client, parent),
+        return single_match(bindings.reload(),
                             lambda item: same_network(item.get("cidr"), str(network))
                             and item.get("service_id") == service["id"],
                             "service bindings for %s" % network)
 
-    return api_write(module, "bind %s to %s" % (network, service.get("name")), client.create_resource,
-                     bindings_path(client, parent), dict(cidr=str(network), service_id=service["id"]), adopt)
+    created = api_write(module, "bind %s to %s" % (network, service.get("name")), client.create_resource,
+                        bindings.path, dict(cidr=str(network), service_id=service["id"]), adopt)
+    return bindings.add(created)
 
 
 # --- state ---------------------------------------------------------------------------------------------------------
@@ -367,37 +480,39 @@ def check_create(module, parent, remaining, network, parent_network, service, re
                     "task fixes this.")
 
 
-def ensure_present(module, parent, network, parent_network, wanted):
-    client = module.client
-    if parent is None:  # check mode, parent to be added by an earlier task
-        service = resolve_service(list_services(client), wanted)
-        check_magic_transit(service["name"], network, parent_network)
-        return True, None, predicted_binding(network, service)
-    bindings = list_bindings(client, parent)
-    existing = binding_at(bindings, network)
+def ensure_present(module, target, wanted, services):
+    network, whole, bindings = target.network, target.whole, target.children
+    if target.parent is None:  # check mode, parent to be added by an earlier task
+        service = resolve_service(services(), wanted)
+        check_magic_transit(service["name"], network, whole)
+        return True, None, bindings.add(predicted_binding(network, service))
+    current = bindings.items()
+    existing = binding_at(current, network)
     if existing is not None and bound_to(existing, wanted):
         return False, existing, existing
     if existing is not None and not module.params["replace"]:
         fail_service_conflict(module, existing, wanted)
 
-    service = resolve_service(list_services(client), wanted)
-    remaining = [item for item in bindings if item is not existing]
-    check_create(module, parent, remaining, network, parent_network, service, existing)
+    service = resolve_service(services(), wanted)
+    remaining = [item for item in current if item is not existing]
+    check_create(module, target.parent, remaining, network, whole, service, existing)
     if existing is not None:
         module.warn("Replacing the %s binding of %s with a %s binding. %s"
                     % (existing.get("service_name"), network, service["name"], PROPAGATION))
     if module.check_mode:
-        return True, existing, predicted_binding(network, service)
+        if existing is not None:
+            bindings.remove(existing)
+        return True, existing, bindings.add(predicted_binding(network, service))
     if existing is not None:
-        delete_binding(module, parent, existing)
-    return True, existing, create_binding(module, parent, network, service)
+        delete_binding(module, target, existing)
+    return True, existing, create_binding(module, target, service)
 
 
-def ensure_absent(module, parent, network, parent_network, wanted):
-    if parent is None:
+def ensure_absent(module, target, wanted):
+    if target.parent is None:
         return False, None, None
-    bindings = list_bindings(module.client, parent)
-    existing = binding_at(bindings, network)
+    bindings = target.children.items()
+    existing = binding_at(bindings, target.network)
     if existing is None:
         return False, None, None
     if wanted is not None and not bound_to(existing, wanted):
@@ -405,8 +520,8 @@ def ensure_absent(module, parent, network, parent_network, wanted):
                     % (existing.get("cidr"), existing.get("service_name"), existing.get("id"),
                        describe_service(wanted)))
         return False, existing, existing
-    others = more_specific_bindings(bindings, parent_network)
-    if is_default(existing, parent_network) and others:
+    others = more_specific_bindings(bindings, target.whole)
+    if is_default(existing, target.whole) and others:
         sentence = ("%s is the default binding of the prefix, and Cloudflare deletes it only when the prefix has no "
                     "more specific bindings. Delete these first: %s." % (existing.get("cidr"), describe_bindings(others)))
         if not module.check_mode:
@@ -414,44 +529,45 @@ def ensure_absent(module, parent, network, parent_network, wanted):
         # In a dry run an earlier task may have been predicted to delete them.
         module.warn(sentence + " This dry run predicts the deletion anyway; a real run fails unless an earlier task "
                     "deletes them.")
-    if not module.check_mode:
-        delete_binding(module, parent, existing)
+    if module.check_mode:
+        target.children.remove(existing)
+    else:
+        delete_binding(module, target, existing)
     return True, existing, None
 
 
+def apply(module, target, services):
+    """(changed, before, after, extras) for one binding."""
+    wanted = parse_service(module.params["service"])
+    if module.params["state"] == "absent":
+        changed, before, after = ensure_absent(module, target, wanted)
+    else:
+        if "name" in wanted:  # before listing bindings: a more specific Magic Transit binding never works
+            check_magic_transit(wanted["name"], target.network, target.whole)
+        changed, before, after = ensure_present(module, target, wanted, services)
+    return changed, before, after, {}
+
+
+SPEC = dict(
+    cidr=dict(type="str"),
+    service=dict(type="str"),
+    replace=dict(type="bool", default=False),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+)
+SPEC.update(PARENT_PREFIX_SPEC)
+RESOURCE = Resource(
+    option="bindings", key="binding", spec=SPEC, check=check_input, natural_key=child_key, describe=describe,
+    diff_keys=DIFF_KEYS,
+    null_hints=dict(PARENT_NULL_HINTS, service="leave service out to remove the binding whatever its service"),
+    mutually_exclusive=PARENT_MUTUALLY_EXCLUSIVE, required_one_of=PARENT_REQUIRED_ONE_OF,
+    required_if=[("state", "present", ("service",))],
+)
+
+
 def main():
-    argument_spec = dict(
-        cidr=dict(type="str"),
-        service=dict(type="str"),
-        replace=dict(type="bool", default=False),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-    )
-    argument_spec.update(PARENT_PREFIX_SPEC)
-    module = AddressingModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=PARENT_MUTUALLY_EXCLUSIVE,
-        required_one_of=PARENT_REQUIRED_ONE_OF,
-        required_if=[("state", "present", ("service",))],
-    )
-    parent_network, network = check_child_input(module)
-    wanted = module.input_check(parse_service, module.params["service"])
-    if wanted and "name" in wanted and network is not None and parent_network is not None \
-            and module.params["state"] == "present":
-        module.input_check(check_magic_transit, wanted["name"], network, parent_network)
-
-    def run():
-        parent = parent_or_dry_run(module, "the binding")
-        whole = ipaddress.ip_network(parent["cidr"], strict=False) if parent else parent_network
-        target = child_network(parent, network) if parent else (network or parent_network)
-        if module.params["state"] == "absent":
-            changed, before, after = ensure_absent(module, parent, target, whole, wanted)
-        else:
-            if "name" in wanted:  # before listing bindings: a more specific Magic Transit binding never works
-                check_magic_transit(wanted["name"], target, whole)
-            changed, before, after = ensure_present(module, parent, target, whole, wanted)
-        module.exit_with(changed, "binding", before, after, DIFF_KEYS)
-
-    module.run(run)
+    module = BatchModule(RESOURCE)
+    services = read_once(lambda: list_services(module.client))
+    run_child_module(module, "the binding", bindings_path, lambda each, target: apply(each, target, services))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ extends_documentation_fragment:
   - cloudflare.addressing.api
   - cloudflare.addressing.attributes
   - cloudflare.addressing.attributes.ACTIONGROUP_BYOIP
+  - cloudflare.addressing.batch
 options:
   cidr:
     description:
@@ -31,8 +32,8 @@ options:
         unique-local and shared (carrier-grade NAT) space, and any prefix that overlaps them. The documentation
         ranges C(192.0.2.0/24), C(198.51.100.0/24), C(203.0.113.0/24) and C(2001:db8::/32) are accepted, for
         rehearsals against a test account or the bundled simulator.
+      - Required, unless O(prefixes) is given.
     type: str
-    required: true
   asn:
     description:
       - The AS number that will originate the prefix. Cloudflare's self-service onboarding supports only
@@ -73,6 +74,44 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  prefixes:
+    description:
+      - Batch mode, several prefixes in one run, each a dict with the options of one prefix.
+      - Mutually exclusive with the options of a single prefix (O(cidr), O(asn), O(description),
+        O(loa_document_id), O(delegate_loa_creation), O(revalidate) and O(state)).
+      - Each prefix is checked against the account before the first write, so that an ASN or LOA that cannot change,
+        or the deletion of an approved prefix, fails the batch before anything is changed.
+      - See the notes for how a batch runs.
+    type: list
+    version_added: 0.2.0
+    elements: dict
+    suboptions:
+      cidr:
+        description: The prefix, as O(cidr).
+        type: str
+        required: true
+      asn:
+        description: The AS number, as O(asn). Required when O(prefixes[].state=present).
+        type: int
+      description:
+        description: Free-text description, as O(description).
+        type: str
+      loa_document_id:
+        description: Identifier of a Letter of Authorization, as O(loa_document_id).
+        type: str
+      delegate_loa_creation:
+        description: Whether Cloudflare generates the Letter of Authorization, as O(delegate_loa_creation).
+        type: bool
+      revalidate:
+        description: Whether to run the validation checks again, as O(revalidate).
+        type: str
+        choices: [never, on_failure, always]
+        default: never
+      state:
+        description: Whether the prefix exists, as O(state).
+        type: str
+        choices: [present, absent]
+        default: present
 seealso:
   - module: cloudflare.addressing.byoip_prefix_info
   - module: cloudflare.addressing.byoip_binding
@@ -105,6 +144,17 @@ EXAMPLES = r"""
   cloudflare.addressing.byoip_prefix:
     cidr: 198.51.100.0/24
     state: absent
+
+- name: Add several prefixes in one run (batch mode)
+  cloudflare.addressing.byoip_prefix:
+    prefixes:
+      - {cidr: 203.0.113.0/24, asn: 13335, description: Anycast services, Frankfurt}
+      - {cidr: 2001:db8::/48, asn: 13335}
+  register: added_all
+
+- name: Show the ownership token of each prefix
+  ansible.builtin.debug:
+    msg: "{{ added_all.results | map(attribute='prefix') | items2dict(key_name='cidr', value_name='ownership_validation_token') }}"
 """
 
 RETURN = r"""
@@ -113,7 +163,7 @@ prefix:
     - The prefix as Cloudflare returns it after the run (predicted in check mode).
     - Empty after O(state=absent).
     - In check mode, values only Cloudflare can know (such as RV(prefix.id) of a new prefix) are V(null).
-  returned: always
+  returned: when O(prefixes) is not set (batch mode returns RV(results))
   type: dict
   contains:
     id:
@@ -193,22 +243,68 @@ prefix:
       sample: "2025-02-25T00:34:11.423722Z"
 validation_triggered:
   description: Whether this run asked Cloudflare to run the validation checks again (see O(revalidate)).
-  returned: always
+  returned: when O(prefixes) is not set
   type: bool
   sample: false
+results:
+  description:
+    - Batch mode, one entry per element of O(prefixes), in the same order.
+    - Also returned when the module fails. An element that failed then has RV(results[].failed=true) and a
+      message; an element that was never started has RV(results[].skipped=true).
+  returned: when O(prefixes) is set
+  type: list
+  version_added: 0.2.0
+  elements: dict
+  contains:
+    item:
+      description: The element as checked, with every option and CIDRs in canonical form.
+      type: dict
+      sample: {"cidr": "203.0.113.0/24", "asn": 13335, "description": "Anycast services, Frankfurt",
+               "loa_document_id": null, "delegate_loa_creation": null, "revalidate": "never", "state": "present"}
+    changed:
+      description: Whether this element changed something (in check mode, would change).
+      type: bool
+      sample: true
+    prefix:
+      description: The prefix after the run, as RV(prefix); empty when absent.
+      type: dict
+      sample: {"id": "72823e95d6c64d48a8111fec81179816", "cidr": "203.0.113.0/24", "asn": 13335, "approved": "P"}
+    validation_triggered:
+      description: Whether this element asked Cloudflare to run the validation checks again, as
+        RV(validation_triggered).
+      type: bool
+      returned: when the element ran
+      sample: false
+    failed:
+      description: Whether this element failed; its message is in RV(results[].msg).
+      type: bool
+      returned: when the element failed
+      sample: true
+    skipped:
+      description: Whether this element was never started because another one failed first.
+      type: bool
+      returned: when the element was not started
+      sample: true
+    msg:
+      description: Why the element failed, or why it was not started.
+      type: str
+      returned: when the element failed or was not started
+      sample: "Not started: an earlier object failed."
 """
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils._api import CloudflareAPIError
+from ansible_collections.cloudflare.addressing.plugins.module_utils._batch import BatchModule, Resource
 from ansible_collections.cloudflare.addressing.plugins.module_utils._common import (
-    AddressingModule,
     InputError,
     check_asn,
     check_identifier,
     check_onboardable,
     failed_checks,
     find_prefix_by_cidr,
+    list_prefixes,
     parse_network,
+    prefix_with_cidr,
 )
-from ansible_collections.cloudflare.addressing.plugins.module_utils._api import CloudflareAPIError
 
 DIFF_KEYS = ("cidr", "asn", "description", "loa_document_id", "delegate_loa_creation", "approved",
              "irr_validation_state", "rpki_validation_state", "ownership_validation_state")
@@ -217,17 +313,36 @@ PENDING_CHECKS = dict(irr_validation_state="pending", rpki_validation_state="pen
 MAX_DESCRIPTION = 1000
 
 
-def check_input(params):
-    network = check_onboardable(parse_network(params["cidr"], "cidr"), "cidr")
-    check_asn(params["asn"])
-    check_identifier(params["loa_document_id"], "loa_document_id")
-    if params["description"] is not None and len(params["description"]) > MAX_DESCRIPTION:
-        raise InputError("description is %d characters long; Cloudflare accepts at most %d."
-                         % (len(params["description"]), MAX_DESCRIPTION))
+def check_description(description, option="description"):
+    if description is not None and len(description) > MAX_DESCRIPTION:
+        raise InputError("%s is %d characters long; Cloudflare accepts at most %d."
+                         % (option, len(description), MAX_DESCRIPTION))
+    return description
+
+
+def check_loa_choice(params):
     if params["loa_document_id"] and params["delegate_loa_creation"]:
         raise InputError("Set either loa_document_id (your own LOA) or delegate_loa_creation=true "
                          "(Cloudflare generates the LOA), not both.")
-    return network
+
+
+def check_input(params, problems):
+    """Checks of one prefix that need no API; returns {cidr: the network}, problems get every mistake."""
+    option = problems.name("cidr")
+    network = problems.check(lambda: check_onboardable(parse_network(params["cidr"], option), option))
+    problems.check(check_asn, params["asn"], problems.name("asn"))
+    problems.check(check_identifier, params["loa_document_id"], problems.name("loa_document_id"))
+    problems.check(check_description, params["description"], problems.name("description"))
+    problems.check(check_loa_choice, params)
+    return dict(cidr=network)
+
+
+def natural_key(_params, parsed):
+    return str(parsed["cidr"])
+
+
+def describe(_params, parsed):
+    return str(parsed["cidr"])
 
 
 def immutable_conflicts(existing, params):
@@ -272,22 +387,32 @@ def should_revalidate(prefix, mode):
     return mode == "on_failure" and bool(failed_checks(prefix))
 
 
-def refuse_immutable_conflicts(module, existing):
-    conflicts = immutable_conflicts(existing, module.params)
+def refuse_impossible(module, existing):
+    """Fail, before any write, when Cloudflare cannot do what is asked of the existing prefix."""
+    params = module.params
+    if existing is None:
+        return
+    if params["state"] == "absent" and existing.get("approved") == "V":
+        module.fail_json(
+            msg="Prefix %s is approved (approved=V), and Cloudflare deletes only unapproved prefixes (\"Delete an "
+                "unapproved prefix owned by the account\"). No request was sent. To retire it: withdraw its "
+                "advertisement, delete its service bindings and delegations (the cloudflare.addressing.byoip_offboard "
+                "role does this in a safe order), then ask your Cloudflare account team to remove the prefix."
+                % existing["cidr"],
+            prefix=existing)
+    conflicts = immutable_conflicts(existing, params) if params["state"] == "present" else []
     if conflicts:
         module.fail_json(
             msg="Prefix %s already exists in account %s, but %s. Cloudflare cannot change this on an existing "
                 "prefix. Keep the existing values in your inventory, or, while the prefix is still unapproved, "
-                "delete it (state=absent) and add it again." % (existing["cidr"], module.params["account_id"],
+                "delete it (state=absent) and add it again." % (existing["cidr"], params["account_id"],
                                                                 "; ".join(conflicts)),
             prefix=existing)
 
 
-def ensure_present(module, network):
+def ensure_present(module, network, existing):
     client = module.client
     params = module.params
-    existing = find_prefix_by_cidr(client, network)
-
     if existing is None:
         body = create_body(network, params)
         if module.check_mode:
@@ -296,10 +421,8 @@ def ensure_present(module, network):
             prefix = client.create_resource(client.account_path("prefixes"), body,
                                             lambda: find_prefix_by_cidr(client, network))
             # An adopted prefix (created by a concurrent run, say) may carry other values than this task's.
-            refuse_immutable_conflicts(module, prefix)
+            refuse_impossible(module, prefix)
         return True, None, prefix, False
-
-    refuse_immutable_conflicts(module, existing)
 
     prefix = existing
     changed = False
@@ -323,19 +446,10 @@ def ensure_present(module, network):
     return changed, existing, prefix, revalidated
 
 
-def ensure_absent(module, network):
+def ensure_absent(module, existing):
     client = module.client
-    existing = find_prefix_by_cidr(client, network)
     if existing is None:
         return False, None
-    if existing.get("approved") == "V":
-        module.fail_json(
-            msg="Prefix %s is approved (approved=V), and Cloudflare deletes only unapproved prefixes (\"Delete an "
-                "unapproved prefix owned by the account\"). No request was sent. To retire it: withdraw its "
-                "advertisement, delete its service bindings and delegations (the cloudflare.addressing.byoip_offboard "
-                "role does this in a safe order), then ask your Cloudflare account team to remove the prefix."
-                % existing["cidr"],
-            prefix=existing)
     if not module.check_mode:
         try:
             client.delete(client.account_path("prefixes", existing["id"]))
@@ -345,30 +459,52 @@ def ensure_absent(module, network):
     return True, existing
 
 
+def apply(module, network, existing):
+    """(changed, before, after, extras) for one prefix, given what the account has at its CIDR."""
+    refuse_impossible(module, existing)
+    if module.params["state"] == "absent":
+        changed, before = ensure_absent(module, existing)
+        return changed, before, {}, dict(validation_triggered=False)
+    changed, before, after, revalidated = ensure_present(module, network, existing)
+    return changed, before, after, dict(validation_triggered=revalidated)
+
+
+SPEC = dict(
+    cidr=dict(type="str", required=True),
+    asn=dict(type="int"),
+    description=dict(type="str"),
+    loa_document_id=dict(type="str"),
+    delegate_loa_creation=dict(type="bool"),
+    revalidate=dict(type="str", choices=["never", "on_failure", "always"], default="never"),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+)
+RESOURCE = Resource(
+    option="prefixes", key="prefix", spec=SPEC, check=check_input, natural_key=natural_key, describe=describe,
+    diff_keys=DIFF_KEYS, null_hints=dict(cidr="give the prefix's CIDR, for example 203.0.113.0/24"),
+    required_if=[("state", "present", ("asn",))],
+)
+
+
 def main():
-    module = AddressingModule(
-        argument_spec=dict(
-            cidr=dict(type="str", required=True),
-            asn=dict(type="int"),
-            description=dict(type="str"),
-            loa_document_id=dict(type="str"),
-            delegate_loa_creation=dict(type="bool"),
-            revalidate=dict(type="str", choices=["never", "on_failure", "always"], default="never"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-        ),
-        required_if=[("state", "present", ("asn",))],
-    )
-    network = module.input_check(check_input, module.params)
+    module = BatchModule(RESOURCE)
+    client = module.client
 
-    def run():
-        if module.params["state"] == "absent":
-            changed, before = ensure_absent(module, network)
-            after, revalidated = {}, False
-        else:
-            changed, before, after, revalidated = ensure_present(module, network)
-        module.exit_with(changed, "prefix", before, after, DIFF_KEYS, validation_triggered=revalidated)
+    def one():
+        network = module.context["cidr"]
+        module.exit_outcome(apply(module, network, find_prefix_by_cidr(client, network)))
 
-    module.run(run)
+    def batch():
+        prefixes = list_prefixes(client) if module.elements else []
+
+        def prepare(element):
+            element.context["existing"] = prefix_with_cidr(prefixes, element.parsed["cidr"])
+            refuse_impossible(element, element.context["existing"])
+
+        module.preflight(prepare)
+        module.apply_in_groups([[element] for element in module.elements],
+                               lambda element: apply(element, element.parsed["cidr"], element.context["existing"]))
+
+    module.run(batch if module.batch else one)
 
 
 if __name__ == "__main__":

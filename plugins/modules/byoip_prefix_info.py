@@ -8,29 +8,42 @@ module: byoip_prefix_info
 short_description: List the BYOIP prefixes of a Cloudflare account, with their delegations, bindings and BGP prefixes
 version_added: 0.1.0
 description:
-  - Returns the bring-your-own-IP prefixes of a Cloudflare account, all of them or the one named by O(cidr) or
-    O(id).
+  - Returns the bring-your-own-IP prefixes of a Cloudflare account, all of them, the one named by O(cidr) or
+    O(id), or exactly those named by O(cidrs).
   - With O(include), each returned prefix also carries its delegations, service bindings or BGP prefixes.
   - The module only reads. It sends one request for the prefixes, plus one request per included collection and
-    returned prefix.
+    returned prefix; those are sent several at a time (O(concurrency)).
+  - A selector set to null or empty (O(cidr), O(id) or O(cidrs)) is refused, never read as "every prefix"; leave
+    them all out to read every prefix.
 author:
   - cloudflare.addressing maintainers (@cloudflare-addressing)
 extends_documentation_fragment:
   - cloudflare.addressing.api
   - cloudflare.addressing.attributes.INFO_MODULE
   - cloudflare.addressing.attributes.ACTIONGROUP_BYOIP
+  - cloudflare.addressing.batch.CONCURRENCY
 options:
   cidr:
     description:
       - Return only the prefix with this CIDR, for example C(203.0.113.0/24). Any spelling of the same network
         matches (IPv6 case and compression). Host bits must be zero.
-      - Mutually exclusive with O(id).
+      - Mutually exclusive with O(id) and O(cidrs).
     type: str
+  cidrs:
+    description:
+      - Return exactly the prefixes with these CIDRs, in this order, for example the prefixes of an inventory.
+      - Costs one request for the prefix list, plus one request per included collection and prefix found.
+      - CIDRs that match no prefix of the account are returned in RV(missing).
+      - Each CIDR may be named once. An empty list, or a null element, is refused.
+      - Mutually exclusive with O(cidr) and O(id).
+    type: list
+    version_added: 0.2.0
+    elements: str
   id:
     description:
       - Return only the prefix with this identifier (32 hexadecimal characters). An identifier the account does not
         have returns an empty list.
-      - Mutually exclusive with O(cidr).
+      - Mutually exclusive with O(cidr) and O(cidrs).
     type: str
   include:
     description:
@@ -69,12 +82,24 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ one.prefixes[0].bgp_prefixes | map(attribute='on_demand.advertised') | list }}"
   when: one.prefixes | length == 1
+
+- name: Read exactly the prefixes of the inventory, with everything they carry
+  cloudflare.addressing.byoip_prefix_info:
+    cidrs: "{{ byoip_prefixes | map(attribute='cidr') }}"
+    include: [delegations, bindings, bgp_prefixes]
+  register: estate
+
+- name: Name the prefixes still to add
+  ansible.builtin.debug:
+    msg: "Not in the account yet: {{ estate.missing | join(', ') }}"
+  when: estate.missing | length > 0
 """
 
 RETURN = r"""
 prefixes:
   description:
     - The prefixes that match, as Cloudflare returns them; an empty list when none does.
+    - With O(cidrs), in the order of O(cidrs).
     - Each prefix carries the collections named in O(include), and only those.
   returned: always
   type: list
@@ -281,8 +306,18 @@ prefixes:
           description: When the BGP prefix last changed (RFC 3339).
           type: str
           sample: "2025-02-25T00:30:02.104311Z"
+missing:
+  description:
+    - The CIDRs named by O(cidrs) or O(cidr) that match no prefix of the account, in canonical form and in the
+      order given; an empty list when every one was found, or when neither option is set.
+  returned: always
+  type: list
+  version_added: 0.2.0
+  elements: str
+  sample: ["198.51.100.0/24"]
 """
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils._batch import Problems, refuse_nulls
 from ansible_collections.cloudflare.addressing.plugins.module_utils._common import (
     AddressingModule,
     check_identifier,
@@ -291,6 +326,11 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     parse_network,
     same_network,
 )
+from ansible_collections.cloudflare.addressing.plugins.module_utils._pool import (
+    DEFAULT_CONCURRENCY,
+    check_concurrency,
+    run_groups,
+)
 
 # include choice -> path below the prefix
 COLLECTIONS = {
@@ -298,13 +338,51 @@ COLLECTIONS = {
     "bindings": ("bindings",),
     "bgp_prefixes": ("bgp", "prefixes"),
 }
+EVERY_PREFIX = "leave %s out to read every prefix"
+NULL_HINTS = dict(
+    cidr="name a prefix, or " + EVERY_PREFIX % "cidr",
+    id="give a prefix id, or " + EVERY_PREFIX % "id",
+    cidrs="name at least one prefix, or " + EVERY_PREFIX % "cidrs",
+)
 
 
-def check_input(params):
-    """The canonical CIDR filter (or None); the id must look like a Cloudflare identifier."""
-    check_identifier(params["id"], "id")
+def check_cidrs(raw, cidrs, problems):
+    """The canonical networks of cidrs, in order; null, empty or repeated names are problems."""
+    if not cidrs:
+        problems.add("cidrs is empty, which is refused rather than read as 'all': " + NULL_HINTS["cidrs"])
+        return []
+    raw = raw if isinstance(raw, list) and len(raw) == len(cidrs) else [""] * len(cidrs)
+    networks, seen = [], {}
+    for index, cidr in enumerate(cidrs):
+        option = "cidrs[%d]" % index
+        if raw[index] is None:
+            problems.add("%s is null (set, but empty): name a prefix, or leave it out" % option)
+            continue
+        network = problems.check(parse_network, cidr, option)
+        if network is None:
+            continue
+        if network in seen:
+            problems.add("%s names the same prefix as %s (%s); name each prefix once" % (option, seen[network], network))
+            continue
+        seen[network] = option
+        networks.append(network)
+    return networks
+
+
+def check_input(params, raw, problems):
+    """The CIDRs to read (None for every prefix, or when id names the prefix); problems get every mistake."""
+    if refuse_nulls(raw, NULL_HINTS, problems):
+        return None
+    problems.check(check_identifier, params["id"], "id")
+    try:
+        check_concurrency(params["concurrency"])
+    except ValueError as error:
+        problems.add(str(error))
+    if params["cidrs"] is not None:
+        return check_cidrs(raw.get("cidrs"), params["cidrs"], problems)
     if params["cidr"] is not None:  # an empty string is bad input, not "every prefix"
-        return parse_network(params["cidr"], "cidr")
+        network = problems.check(parse_network, params["cidr"], "cidr")
+        return [network] if network is not None else []
     return None
 
 
@@ -320,19 +398,37 @@ def included(include):
     return [name for name in COLLECTIONS if name in (include or [])]
 
 
-def read_prefixes(client, prefix_id, network):
-    """One request: the prefix with this id (none when Cloudflare does not know it), or the list, filtered."""
+def read_prefixes(client, prefix_id, networks):
+    """One request: the prefix with this id, or the list; then (prefixes in the order named, CIDRs not found)."""
     if prefix_id:
         prefix = get_prefix(client, prefix_id)
-        return [prefix] if prefix else []
-    return matching(list_prefixes(client), network)
+        return ([prefix] if prefix else []), []
+    prefixes = list_prefixes(client)
+    if networks is None:
+        return prefixes, []
+    found, missing = [], []
+    for network in networks:
+        matches = matching(prefixes, network)
+        found.extend(matches)
+        if not matches:
+            missing.append(str(network))
+    return found, missing
 
 
-def with_collections(client, prefix, names):
-    """The prefix with one list per included collection (one request each)."""
-    expanded = dict(prefix)
-    for name in names:
-        expanded[name] = client.get(client.account_path("prefixes", prefix["id"], *COLLECTIONS[name])) or []
+def with_collections(client, prefixes, names, concurrency=1):
+    """The prefixes, each with one list per included collection: one request each, several at a time."""
+    reads = [(index, name) for index in range(len(prefixes)) for name in names]
+
+    def read(key):
+        index, name = key
+        return client.get(client.account_path("prefixes", prefixes[index]["id"], *COLLECTIONS[name])) or []
+
+    done, failed = run_groups([[(key, key)] for key in reads], read, concurrency)
+    if failed:
+        raise failed[min(failed)]
+    expanded = []
+    for index, prefix in enumerate(prefixes):
+        expanded.append(dict(prefix, **dict((name, done[(index, name)]) for name in names)))
     return expanded
 
 
@@ -340,18 +436,24 @@ def main():
     module = AddressingModule(
         argument_spec=dict(
             cidr=dict(type="str"),
+            cidrs=dict(type="list", elements="str"),
             id=dict(type="str"),
             include=dict(type="list", elements="str", choices=list(COLLECTIONS), default=[]),
+            concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
         ),
-        mutually_exclusive=[("cidr", "id")],
+        mutually_exclusive=[("cidr", "cidrs", "id")],
     )
-    network = module.input_check(check_input, module.params)
+    problems = Problems()
+    networks = check_input(module.params, module.raw_params, problems)
+    if problems.messages:
+        module.fail_json(msg=" ".join(problems.messages))
     names = included(module.params["include"])
 
     def run():
         client = module.client
-        prefixes = read_prefixes(client, module.params["id"], network)
-        module.exit_json(changed=False, prefixes=[with_collections(client, prefix, names) for prefix in prefixes])
+        prefixes, missing = read_prefixes(client, module.params["id"], networks)
+        module.exit_json(changed=False, prefixes=with_collections(client, prefixes, names,
+                                                                  module.params["concurrency"]), missing=missing)
 
     module.run(run)
 

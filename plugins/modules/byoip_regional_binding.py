@@ -121,13 +121,14 @@ regional_binding:
 import ipaddress
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._api import CloudflareAPIError
+from ansible_collections.cloudflare.addressing.plugins.module_utils._batch import Problems
+from ansible_collections.cloudflare.addressing.plugins.module_utils._children import check_child_input
 from ansible_collections.cloudflare.addressing.plugins.module_utils._common import (
     PARENT_MUTUALLY_EXCLUSIVE,
     PARENT_PREFIX_SPEC,
     PARENT_REQUIRED_ONE_OF,
     AddressingModule,
     InputError,
-    check_child_input,
     child_network,
     parent_or_dry_run,
     same_network,
@@ -257,7 +258,11 @@ def main():
         required_one_of=PARENT_REQUIRED_ONE_OF,
         required_if=[("state", "present", ("region",))],
     )
-    parent_network, network = check_child_input(module)
+    problems = Problems()
+    parsed = check_child_input(module.params, problems)
+    if problems.messages:
+        module.fail_json(msg=" ".join(problems.messages))
+    parent_network, network = parsed["prefix_cidr"], parsed["cidr"]
     if parent_network is not None:
         module.input_check(check_more_specific, network, parent_network)
     region = module.input_check(check_region, module.params["region"])

@@ -1,5 +1,6 @@
 """Shared fixtures for unit tests: run a module's main() in-process and see whether it sent any request."""
 
+import contextlib
 import json
 
 import pytest
@@ -8,7 +9,6 @@ import requests
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core < 2.19
-    import contextlib
     from unittest import mock
 
     from ansible.module_utils import basic
@@ -64,10 +64,14 @@ def environment(monkeypatch):
 
 @pytest.fixture
 def run_module(capsys):
-    """Run module.main() with args on top of CONNECTION (None removes an option); return (result, failed)."""
+    """Run module.main() with args on top of CONNECTION (None removes an option); return (result, failed).
 
-    def run(module, args):
-        merged = dict((key, value) for key, value in dict(CONNECTION, **args).items() if value is not None)
+    With keep_nulls=True an option set to None is passed as null, as a task's `cidr:` with no value is.
+    """
+
+    def run(module, args, keep_nulls=False):
+        merged = dict((key, value) for key, value in dict(CONNECTION, **args).items()
+                      if value is not None or (keep_nulls and key in args))
         with patch_module_args(merged):
             with pytest.raises(SystemExit) as exited:
                 module.main()
@@ -75,3 +79,30 @@ def run_module(capsys):
         return result, exited.value.code != 0 or bool(result.get("failed"))
 
     return run
+
+
+@pytest.fixture
+def build_module():
+    """Construct a module object in-process from args on top of CONNECTION (for tests of its methods).
+
+    The arguments stay in place until the test ends: the module's exit needs them too.
+    """
+    with contextlib.ExitStack() as stack:
+        def build(factory, args):
+            stack.enter_context(patch_module_args(dict(CONNECTION, **args)))
+            return factory()
+
+        yield build
+
+
+@pytest.fixture
+def module_exit(capsys):
+    """Call a function that ends the module; return (result, failed) from what it printed."""
+
+    def finish(call, *args):
+        with pytest.raises(SystemExit) as exited:
+            call(*args)
+        result = json.loads(capsys.readouterr().out)
+        return result, exited.value.code != 0 or bool(result.get("failed"))
+
+    return finish

@@ -55,6 +55,23 @@ def test_a_dry_run_predicts_a_parent_named_by_cidr(parent):
     assert "predicts the binding" in module.warnings[0]
 
 
+def test_a_dry_run_predicts_a_planned_parent_quietly(parent):
+    module = FakeModule(check_mode=True, prefix_cidr="203.0.113.0/24", parent_planned=True)
+    assert _common.parent_or_dry_run(module, "the binding") is None
+    assert module.warnings == []
+
+
+def test_a_real_run_fails_even_when_the_parent_was_planned(parent):
+    module = FakeModule(prefix_cidr="203.0.113.0/24", parent_planned=True)
+    with pytest.raises(Failed, match="The prefix 203.0.113.0/24 does not exist"):
+        _common.parent_or_dry_run(module, "the binding")
+
+
+def test_the_parent_can_be_looked_up_by_the_caller(parent):
+    module = FakeModule(prefix_cidr="203.0.113.0/24")
+    assert _common.parent_or_dry_run(module, "the binding", lookup=lambda _module: PARENT) is PARENT
+
+
 @pytest.mark.parametrize("check_mode,params,fragment", [
     (False, dict(prefix_cidr="203.0.113.0/24"), "The prefix 203.0.113.0/24 does not exist"),
     (True, dict(prefix_id="f" * 32), "The prefix id %s does not exist" % ("f" * 32)),

@@ -2,6 +2,7 @@
 
 import pytest
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils._batch import Problems
 from ansible_collections.cloudflare.addressing.plugins.modules import byoip_prefix
 
 EXISTING = {"id": "a" * 32, "cidr": "203.0.113.0/24", "asn": 13335, "description": "", "approved": "P",
@@ -16,8 +17,15 @@ def params(**overrides):
     return base
 
 
+def checked_network(**overrides):
+    problems = Problems()
+    parsed = byoip_prefix.check_input(params(**overrides), problems)
+    assert problems.messages == []
+    return parsed["cidr"]
+
+
 def test_new_prefix_delegates_loa_creation_unless_an_loa_is_given():
-    network = byoip_prefix.check_input(params())
+    network = checked_network()
     assert byoip_prefix.create_body(network, params())["delegate_loa_creation"] is True
     own = params(loa_document_id="c" * 32)
     assert byoip_prefix.create_body(network, own) == {"cidr": "203.0.113.0/24", "asn": 13335,
@@ -25,7 +33,7 @@ def test_new_prefix_delegates_loa_creation_unless_an_loa_is_given():
 
 
 def test_predicted_prefix_has_the_shape_of_a_created_one():
-    body = byoip_prefix.create_body(byoip_prefix.check_input(params()), params(description="x"))
+    body = byoip_prefix.create_body(checked_network(), params(description="x"))
     predicted = byoip_prefix.predicted_new_prefix(body, "0" * 32)
     assert predicted["approved"] == "P" and predicted["advertised"] is None and predicted["id"] is None
     assert {predicted[key] for key in byoip_prefix.PENDING_CHECKS} == {"pending"}
