@@ -23,18 +23,21 @@ VERSION = $(shell sed -n 's/^version: *//p' galaxy.yml)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PATH := $(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The simulator also serves its routing registry world (IRR over whois, reverse DNS) to the integration targets.
+REGISTRY_WORLD := --whois-port 0 --dns-port 0
 # Reference material beside the repository (absent on CI: the tests that need it skip and say why).
 export CFSIM_REFERENCE_DIR := $(abspath $(ROOT)/../shared/reference)
 
 .PHONY: help venv stage demo test units simulator-tests sanity integration e2e compat lint docs-lint importer \
-	changelog-lint bench docs packaging release clean
+	changelog-lint bench bench-sim docs packaging release clean
 
 help:
 	@echo "make demo   onboard a prefix against the bundled Cloudflare API simulator (the main job)"
 	@echo "make test   every test: unit, simulator, sanity, integration, end-to-end, lint, docs, importer"
 	@echo "make venv   create .venv with ansible-core, the test tools and the simulator (cfsim)"
 	@echo "make compat integration and end-to-end tests on the oldest supported ansible-core (part of make test)"
-	@echo "make bench  simulator throughput benchmark (not part of make test)"
+	@echo "make bench  onboarding playbook benchmark for N prefixes (BENCH_N, BENCH_LATENCY_MS; not part of make test)"
+	@echo "make bench-sim  simulator throughput benchmark (not part of make test)"
 	@echo "make docs   build the HTML documentation site offline into docs/site"
 	@echo "make clean  remove .venv, .build and other generated files"
 
@@ -74,10 +77,13 @@ $(PYBIN)/.done:
 
 # --- the main job -------------------------------------------------------------------------------------------
 
+# The simulator's short timings of the demo (and of `make bench`).
+DEMO_SIM_OPTIONS := --validation-seconds 5 --provisioning-seconds 5 --advertisement-hold-seconds 5
+
 # A guided tour: the simulator with 5-second timings, then the onboard and status playbooks (tools/demo.py).
 demo: stage
-	@CFSIM_LOG=$(BUILD)/demo-cfsim.log $(PY) tools/with_sim.py --quiet --validation-seconds 5 \
-	  --provisioning-seconds 5 --advertisement-hold-seconds 5 -- $(PY) tools/demo.py $(STAGE)
+	@CFSIM_LOG=$(BUILD)/demo-cfsim.log $(PY) tools/with_sim.py --quiet $(DEMO_SIM_OPTIONS) -- \
+	  $(PY) tools/demo.py $(STAGE)
 
 # --- tests --------------------------------------------------------------------------------------------------
 
@@ -97,8 +103,8 @@ sanity: stage $(PYBIN)/.done
 
 integration: stage
 	@if [ -d $(STAGE)/tests/integration/targets ] && [ -n "$$(ls $(STAGE)/tests/integration/targets)" ]; then \
-	  $(PY) tools/with_sim.py --validation-seconds 3600 --provisioning-seconds 3600 --advertisement-hold-seconds 1 -- \
-	    $(PY) tools/run_integration.py $(STAGE); \
+	  $(PY) tools/with_sim.py --validation-seconds 3600 --provisioning-seconds 3600 --advertisement-hold-seconds 1 \
+	    $(REGISTRY_WORLD) -- $(PY) tools/run_integration.py $(STAGE); \
 	else echo "integration: no targets yet"; fi
 
 # Real ansible-playbook runs against one cfsim per test file; the runs mostly wait, so two files run at a time.
@@ -111,7 +117,8 @@ e2e: stage
 compat: stage $(MIN_VENV)/.installed
 	@echo "make compat: $$($(MIN_VENV)/bin/ansible --version | head -1)"
 	PATH=$(MIN_VENV)/bin:$$PATH $(MIN_VENV)/bin/python tools/with_sim.py --validation-seconds 3600 \
-	  --provisioning-seconds 3600 --advertisement-hold-seconds 1 -- $(MIN_VENV)/bin/python tools/run_integration.py $(STAGE)
+	  --provisioning-seconds 3600 --advertisement-hold-seconds 1 $(REGISTRY_WORLD) -- \
+	  $(MIN_VENV)/bin/python tools/run_integration.py $(STAGE)
 	cd $(STAGE) && PATH=$(MIN_VENV)/bin:$$PATH $(MIN_VENV)/bin/pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/e2e
 
 lint: stage
@@ -142,7 +149,21 @@ packaging: docs
 release: stage
 	$(PY) tools/release.py $(STAGE)
 
-bench: venv
+# --- benchmarks (never part of make test) --------------------------------------------------------------------
+
+# The onboarding playbook against cfsim for each N of BENCH_N: fresh, no-op, --check --diff (onboarded and empty
+# account), with the demo's waits; BENCH_LATENCY_MS adds latency to every API answer; BENCH_RATE_LIMIT_RUN=yes
+# onboards the largest N again against cfsim's default rate limit. Example: make bench BENCH_N="1 10".
+BENCH_N ?= 1 10 50 200 500
+BENCH_LATENCY_MS ?= 0
+BENCH_RATE_LIMIT_RUN ?= yes
+bench: stage
+	$(PY) tests/benchmarks/onboarding.py --n "$(BENCH_N)" --latency-ms "$(BENCH_LATENCY_MS)" \
+	  --rate-limit-run "$(BENCH_RATE_LIMIT_RUN)" --vars-template $(STAGE)/playbooks/vars/demo.yml \
+	  --output $(BUILD)/bench -- $(DEMO_SIM_OPTIONS)
+
+# cfsim's own create and list throughput at 10, 1,000 and 10,000 prefixes.
+bench-sim: venv
 	$(PY) tests/benchmarks/simulator_throughput.py
 
 clean:

@@ -20,6 +20,10 @@ def main():
         "cf_read_only_token": os.environ["CFSIM_READ_ONLY_TOKEN"],
         "cf_api_email": os.environ["CFSIM_API_EMAIL"],
         "cf_api_key": os.environ["CFSIM_API_KEY"],
+        # The routing registry world (null when the simulator does not serve it).
+        "cf_rpki_url": os.environ.get("CFSIM_RPKI_URL"),
+        "cf_whois_port": int(os.environ["CFSIM_WHOIS_PORT"]) if os.environ.get("CFSIM_WHOIS_PORT") else None,
+        "cf_dns_port": int(os.environ["CFSIM_DNS_PORT"]) if os.environ.get("CFSIM_DNS_PORT") else None,
     }
     config_path = os.path.join(stage, "tests", "integration", "integration_config.yml")
     with open(config_path, "w", encoding="utf-8") as handle:

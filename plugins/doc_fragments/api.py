@@ -32,9 +32,8 @@ options:
   account_id:
     description:
       - Identifier (32 hexadecimal characters) of the Cloudflare account that owns the prefixes.
-      - If not set, the value of the E(CLOUDFLARE_ACCOUNT_ID) environment variable is used.
+      - If not set, the value of the E(CLOUDFLARE_ACCOUNT_ID) environment variable is used. One of them is required.
     type: str
-    required: true
   base_url:
     description:
       - Base URL of the Cloudflare API.
@@ -46,21 +45,44 @@ options:
   validate_certs:
     description:
       - Whether to verify the TLS certificate of O(base_url). Only disable it against a test endpoint.
+      - V(false) turns verification off even when the E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) environment
+        variable is set.
     type: bool
     default: true
+  ca_path:
+    description:
+      - Path of a file of CA certificates in PEM format that signs the certificate of O(base_url), for example
+        the CA of a TLS-inspecting proxy or of a test endpoint.
+      - If not set, the E(REQUESTS_CA_BUNDLE) environment variable, else the E(CURL_CA_BUNDLE) environment
+        variable, names the CA file; if neither is set, the CA certificates that come with C(requests) are used.
+        O(ca_path) wins over both variables.
+      - Ignored when O(validate_certs=false).
+    type: path
   request_timeout:
     description:
-      - Seconds to wait for each single HTTP request to answer.
+      - Seconds to wait for the answer to each single HTTP request, once connected.
       - This is not the time budget of a wait for validation or provisioning; the roles own those.
     type: float
     default: 30
+  connect_timeout:
+    description:
+      - Seconds to wait for a connection to O(base_url) (TCP and TLS), for each attempt.
+      - A request that gets no answer at all (no connection, or no answer within O(request_timeout)) is retried
+        once, and then only while its next attempt would end within three times O(connect_timeout) of its first
+        attempt. With the defaults, an unreachable API fails within 30 seconds.
+      - A refused connection and a TLS certificate that does not verify fail at once.
+    type: float
+    default: 10
   retries:
     description:
-      - How many times a request is retried after HTTP 429, 500, 502, 503 or 504, or a connection failure.
-        A TLS certificate that does not verify is not retried.
+      - How many times a request is retried after HTTP 429, 500, 502, 503 or 504, or a connection failure
+        (within the limit that O(connect_timeout) describes). A refused connection and a TLS certificate that
+        does not verify are not retried.
       - Waits honour the C(Retry-After) header, otherwise back off exponentially with jitter.
-      - A create whose outcome is unknown (the connection dropped after the request was sent) is never repeated
-        blindly; the module reads the collection first and adopts the object if it was created.
+      - A create whose outcome is unknown (the connection dropped after the request was sent, or a 5xx answer)
+        is never repeated blindly; the module reads the collection first and adopts the object if it was
+        created. A create answered with HTTP 409 is read again too, and an object that matches what the task
+        asks for (created by an earlier attempt or by a concurrent run) is adopted; only a real conflict fails.
     type: int
     default: 10
   retry_max_wait:
@@ -73,6 +95,11 @@ options:
     default: 120
 notes:
   - The modules talk to the Cloudflare API from the host they run on, usually C(localhost).
+  - The modules pace themselves by Cloudflare's rate-limit headers (C(Ratelimit), C(Ratelimit-Policy)). Cloudflare
+    allows 1200 requests per 5 minutes per user and blocks every call for the rest of the window when they are
+    used up; so when less than a fifth of the quota is left, requests are spread evenly over the rest of the
+    window, and when none is left they wait for the window to reset. These waits are not retries and do not count
+    against O(retry_max_wait); the module warns when it waited.
   - Credentials are never printed, also not with C(-vvv) or in diffs.
   - An empty E(CLOUDFLARE_API_TOKEN), E(CLOUDFLARE_EMAIL), E(CLOUDFLARE_API_KEY), E(CLOUDFLARE_ACCOUNT_ID) or
     E(CLOUDFLARE_BASE_URL) environment variable counts as unset. AWX sets a variable to an empty string for

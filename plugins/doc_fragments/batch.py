@@ -16,10 +16,21 @@ options:
         the other. Working side by side saves time, not requests.
     type: int
     default: 4
+    version_added: 0.2.0
 """
 
-    # The concurrency option and how a batch runs; each module documents its own list option.
-    DOCUMENTATION = CONCURRENCY + r"""
+    # The concurrency option and how a batch runs; each module documents its own list option. (Fragments are plain
+    # strings, so the option is written out again here.)
+    DOCUMENTATION = r"""
+options:
+  concurrency:
+    description:
+      - How many prefixes the module works on at the same time, from V(1) (one after the other) to V(8).
+      - Only matters when the module handles several prefixes. Objects of one prefix are always handled one after
+        the other. Working side by side saves time, not requests.
+    type: int
+    default: 4
+    version_added: 0.2.0
 notes:
   - "Batch mode, a list of objects in one run: every element is checked before the first request and every problem
     is reported at once, named like C(bindings[3].cidr) (elements count from 0). Two elements for the same object

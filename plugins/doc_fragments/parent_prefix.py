@@ -12,7 +12,10 @@ options:
     description:
       - CIDR of the parent BYOIP prefix, for example C(203.0.113.0/24).
       - Mutually exclusive with O(prefix_id). One of them is required.
-      - Given by CIDR, a child CIDR outside the prefix fails before any request is sent.
+      - Given by CIDR, a child CIDR outside the prefix fails before any request is sent, and so does a prefix in
+        address space that can never be announced on the Internet (see the
+        O(cloudflare.addressing.byoip_prefix#module:cidr) option of the C(cloudflare.addressing.byoip_prefix)
+        module).
       - In check mode, a parent prefix that does not exist yet (because an earlier task of the same dry run would
         add it) gives a predicted result instead of a failure, with a warning unless O(parent_planned=true). A real
         run fails.
@@ -32,4 +35,5 @@ options:
         a real run fails unless the prefix exists by then. A real run still fails when the prefix does not exist.
     type: bool
     default: false
+    version_added: 0.2.0
 """

@@ -8,7 +8,7 @@ import ipaddress
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cloudflare.addressing.plugins.module_utils import _diagnosis
+from ansible_collections.cloudflare.addressing.plugins.module_utils import _diagnosis, _reverse_dns
 
 
 def _network(value, name):
@@ -34,7 +34,7 @@ def aggregate_cidrs(values):
 
 def reverse_zones(cidr):
     """Reverse DNS zones on octet (IPv4) or nibble (IPv6) boundaries that together cover the prefix."""
-    return _diagnosis.reverse_zones(str(_network(cidr, "reverse_zones")))
+    return _reverse_dns.reverse_zones(_network(cidr, "reverse_zones"))
 
 
 def validation_diagnosis(prefix):

@@ -6,18 +6,26 @@
 
 For internal collection use only: this is not a public interface and may change without notice.
 
-It does four things and nothing else: authenticates, unwraps the Cloudflare response envelope, retries what is
-safe to retry within a bounded budget, and turns failures into CloudflareAPIError.
+It authenticates, unwraps the Cloudflare response envelope, paces itself by the rate-limit headers, retries what
+is safe to retry within bounded budgets, and turns failures into CloudflareAPIError. One client may be shared by
+several threads: each thread gets its own requests.Session; the budgets, the request count and the pacing are
+shared under locks.
 """
 
+import collections
 import random
 import re
+import socket
+import ssl
+import threading
 import time
 from datetime import timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlparse
 
 try:
     import requests
+    from urllib3.exceptions import NewConnectionError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError as import_error:  # pragma: no cover - exercised by the sanity import test
@@ -26,25 +34,45 @@ except ImportError as import_error:  # pragma: no cover - exercised by the sanit
 
 COLLECTION_VERSION = "0.2.0"
 DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
+DEFAULT_REQUEST_TIMEOUT = 30.0
+DEFAULT_CONNECT_TIMEOUT = 10.0
 
 # Statuses after which repeating the same request is safe and useful.
 RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
 # A POST answered with one of these may have been applied before the error: its outcome is unknown.
-OUTCOME_UNKNOWN_STATUSES = frozenset((500, 502, 504))
+OUTCOME_UNKNOWN_STATUSES = frozenset((500, 502, 503, 504))
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 30.0
 
 IDEMPOTENT_METHODS = frozenset(("GET", "PUT", "PATCH", "DELETE"))
 
-# Request errors that repeating cannot cure: a malformed base_url, or a TLS certificate that does not verify.
-PERMANENT_REQUEST_ERRORS = (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
-                            requests.exceptions.InvalidURL, requests.exceptions.SSLError) if HAS_REQUESTS else ()
+# A call that gets no answer at all is retried once, then only while its next attempt would end within this many
+# connect timeouts of its first: with the defaults an unreachable API fails within 30 s, however many retries
+# the budget for answers from a live API (429, 5xx) would allow.
+UNANSWERED_BUDGET_CONNECT_TIMEOUTS = 3
+
+# Transport failures (no HTTP answer), by what they prove. The first three are not retried: a retry cannot make
+# a URL valid, a certificate trusted or a closed port open.
+INVALID_URL = "invalid_url"
+TLS_FAILED = "tls"
+REFUSED = "refused"
+UNREACHABLE = "unreachable"  # no connection (timed out connecting, name not resolved): the request was not sent
+NO_ANSWER = "no_answer"  # sent, then no answer in time or the connection broke: a write may have been applied
+PERMANENT_TRANSPORT_FAILURES = frozenset((INVALID_URL, TLS_FAILED, REFUSED))
+
+# Pacing: Cloudflare allows 1200 requests per 5 minutes per user and blocks every call for the rest of the window
+# once they are used. Below this share of the quota left, requests are spread over the rest of the window.
+PACE_BELOW_SHARE = 0.2
+PACE_BELOW_REQUESTS = 100  # when the headers do not announce the quota
+MAX_PACING_WAIT = 300.0  # Cloudflare's window: a longer reset time in a header is not believed
+
+RateLimit = collections.namedtuple("RateLimit", "remaining reset_seconds quota")
 
 
 class CloudflareAPIError(Exception):
     """A failed API call: what was asked, what Cloudflare answered. Never carries headers or credentials."""
 
-    def __init__(self, message, status=None, method=None, path=None, errors=None, messages=None):
+    def __init__(self, message, status=None, method=None, path=None, errors=None, messages=None, transport=None):
         super(CloudflareAPIError, self).__init__(message)
         self.message = message
         self.status = status
@@ -52,6 +80,7 @@ class CloudflareAPIError(Exception):
         self.path = path
         self.errors = errors or []
         self.messages = messages or []
+        self.transport = transport  # for a call without HTTP answer: INVALID_URL, TLS_FAILED, REFUSED, ...
         self.notes = []  # what the client did about it, e.g. how long it retried
         self.retry_after = None  # seconds Cloudflare asked to wait (Retry-After), when it said so
         self.server_time = None  # the answer's Date header (aware datetime): Retry-After counts from it
@@ -98,6 +127,13 @@ class OutcomeUnknownError(CloudflareAPIError):
     Such a request must not be repeated blindly; read the resource first and decide (see create_resource).
     """
 
+    @classmethod
+    def of(cls, failure):
+        unknown = cls(failure.message, status=failure.status, method=failure.method, path=failure.path,
+                      errors=failure.errors, messages=failure.messages, transport=failure.transport)
+        unknown.retry_after, unknown.server_time = failure.retry_after, failure.server_time
+        return unknown
+
 
 def _format_error(error):
     if not isinstance(error, dict):
@@ -139,40 +175,237 @@ def backoff_delay(attempt, rng=random.random):
     return step / 2.0 + rng() * step / 2.0
 
 
-def _connection_error_is_unsent(error):
-    """True when a connection error proves the request never reached the server (safe to repeat any method)."""
+# --- rate limit ------------------------------------------------------------------------------------------------
+
+def _list_items(value):
+    """(name, {key: number}) for each item of a header list such as '"default";r=50;t=30, "burst";r=9'."""
+    items = []
+    for member in str(value or "").split(","):
+        parts = [part.strip() for part in member.split(";")]
+        if not parts[0]:
+            continue
+        params = {}
+        for part in parts[1:]:
+            key, _sep, raw = part.partition("=")
+            number = _number(raw)
+            if number is not None:
+                params[key.strip().lower()] = number
+        items.append((parts[0].strip('"'), params))
+    return items
+
+
+def _number(value):
+    try:
+        return float(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_rate_limits(headers, now=None):
+    """The quotas an answer announces, as RateLimit(remaining, reset_seconds, quota); None where unknown.
+
+    Cloudflare sends the IETF draft's fields since September 2025: 'Ratelimit: "default";r=50;t=30' (requests
+    left, seconds until the window resets) and 'Ratelimit-Policy: "default";q=1200;w=300' (quota, window). The
+    x-ratelimit-limit / -remaining / -reset headers it documented before are read when those are absent.
+    """
+    fields = dict((str(name).lower(), value) for name, value in headers.items())
+    policies = dict(_list_items(fields.get("ratelimit-policy")))
+    limits = []
+    for name, params in _list_items(fields.get("ratelimit")):
+        if "r" not in params:
+            continue
+        policy = policies.get(name) or (list(policies.values())[0] if len(policies) == 1 else {})
+        limits.append(RateLimit(params["r"], params.get("t", policy.get("w")), policy.get("q")))
+    if limits or _number(fields.get("x-ratelimit-remaining")) is None:
+        return limits
+    return [RateLimit(_number(fields["x-ratelimit-remaining"]), _reset_seconds(fields, now),
+                      _number(fields.get("x-ratelimit-limit")))]
+
+
+def _reset_seconds(fields, now):
+    """Seconds until x-ratelimit-reset (an HTTP date, counted from the answer's Date header), or None."""
+    reset = parse_http_date(fields.get("x-ratelimit-reset"))
+    if reset is None:
+        return None
+    server_now = parse_http_date(fields.get("date"))
+    base = server_now.timestamp() if server_now is not None else (time.time() if now is None else now)
+    return max(0.0, reset.timestamp() - base)
+
+
+def pacing_delays(limit):
+    """(hold, interval) for one quota: seconds before the next request may start, and between request starts.
+
+    Plenty left: no pacing. Little left: spread what is left evenly over the rest of the window. Nothing left:
+    hold every request until the window resets.
+    """
+    remaining, reset = limit.remaining, limit.reset_seconds
+    if remaining is None or reset is None:
+        return 0.0, 0.0
+    reset = min(max(reset, 0.0), MAX_PACING_WAIT)
+    if remaining <= 0:
+        return reset, 0.0
+    threshold = limit.quota * PACE_BELOW_SHARE if limit.quota else PACE_BELOW_REQUESTS
+    if remaining > threshold:
+        return 0.0, 0.0
+    return 0.0, reset / remaining
+
+
+class Pacer:
+    """When requests may start, from the rate-limit headers of the answers; shared by a client's threads.
+
+    Every method takes the current time, so that the decisions are tested without a clock and without sleeping.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._last_start = None
+        self._interval = 0.0  # between request starts
+        self._hold_until = None  # no request starts before this time (a used-up quota)
+        self.paced_seconds = 0.0  # the sum of the waits asked for
+        self.paced_requests = 0
+
+    def _earliest(self, now):
+        earliest = now
+        if self._last_start is not None:
+            earliest = max(earliest, self._last_start + self._interval)
+        if self._hold_until is not None:
+            earliest = max(earliest, self._hold_until)
+        return earliest
+
+    def reserve(self, now):
+        """Seconds the caller waits before it starts a request; reserves its slot so other threads queue behind."""
+        with self._lock:
+            start = self._earliest(now)
+            self._last_start = start
+            wait = start - now
+            if wait > 0:
+                self.paced_seconds += wait
+                self.paced_requests += 1
+            return wait
+
+    def observe(self, now, headers):
+        """Take the rate-limit headers of an answer received at now into account."""
+        delays = [pacing_delays(limit) for limit in parse_rate_limits(headers)]
+        if not delays:
+            return
+        hold = max(delay[0] for delay in delays)
+        with self._lock:
+            self._interval = max(delay[1] for delay in delays)
+            if hold > 0:
+                self._hold_until = max(self._hold_until or now, now + hold)
+
+    def wait_before_next(self, now):
+        """Seconds until a request may start (0 when it may start now)."""
+        with self._lock:
+            return self._earliest(now) - now
+
+
+# --- transport failures ----------------------------------------------------------------------------------------
+
+def _error_chain(error):
+    """The error and its causes, outermost first: requests wraps urllib3, which wraps the socket's or ssl's error."""
+    chain = []
+    current = error
+    while isinstance(current, BaseException) and all(current is not item for item in chain) and len(chain) < 12:
+        chain.append(current)
+        reason = getattr(current, "reason", None)
+        if not isinstance(reason, BaseException):
+            reason = next((arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException)),
+                          current.__cause__ or current.__context__)
+        current = reason
+    return chain
+
+
+def _first(chain, kinds):
+    return next((item for item in chain if isinstance(item, kinds)), None)
+
+
+def _tls_reason(error):
+    # '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1000)'
+    text = re.sub(r"\s*\(_ssl\.c:\d+\)", "", str(error))
+    return re.sub(r"^\[SSL(: [A-Z0-9_]+)?\]\s*", "", text).strip() or type(error).__name__
+
+
+def classify_transport_error(error, connect_timeout, read_timeout):
+    """(kind, reason) of a request that got no HTTP answer: what it proves and a reason a user can act on."""
+    chain = _error_chain(error)
+    if _first(chain, (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
+                      requests.exceptions.InvalidURL)):
+        return INVALID_URL, _snippet(str(error), 120)
+    tls = _first(chain, ssl.SSLError)
+    if tls is not None or isinstance(error, requests.exceptions.SSLError):
+        return TLS_FAILED, "TLS failed: %s" % _tls_reason(tls if tls is not None else error)
+    if _first(chain, ConnectionRefusedError):
+        return REFUSED, "connection refused"
     if isinstance(error, requests.exceptions.ConnectTimeout):
-        return True
-    text = repr(error)
-    unsent_markers = ("NewConnectionError", "Connection refused", "Name or service not known", "Failed to resolve",
-                      "NameResolutionError")
-    return any(marker in text for marker in unsent_markers)
+        return UNREACHABLE, "timed out after %g s (connect_timeout)" % connect_timeout
+    unresolved = _first(chain, socket.gaierror)
+    if unresolved is not None:
+        return UNREACHABLE, "the host name does not resolve (%s)" % (unresolved.strerror or unresolved)
+    if isinstance(error, requests.exceptions.ReadTimeout):
+        return NO_ANSWER, "timed out after %g s (request_timeout)" % read_timeout
+    unsent = _first(chain, NewConnectionError)
+    if unsent is not None:
+        cause = _first(chain, OSError)
+        return UNREACHABLE, _short_exception(cause if cause is not None else unsent)
+    return NO_ANSWER, "the connection broke (%s)" % _short_exception(chain[-1])
+
+
+def may_retry_unanswered(first_started, now, delay, failures, connect_timeout):
+    """Whether a call that got no answer failures times in a row may try again.
+
+    Always once; then only while its next attempt, waiting delay and then up to connect_timeout, ends within
+    UNANSWERED_BUDGET_CONNECT_TIMEOUTS connect timeouts of the start of its first failed attempt.
+    """
+    budget = UNANSWERED_BUDGET_CONNECT_TIMEOUTS * connect_timeout
+    return failures <= 1 or (now - first_started) + delay + connect_timeout <= budget
 
 
 class CloudflareClient:
-    """One authenticated session against one account's addressing API."""
+    """One authenticated client of one account's addressing API, safe to share between threads."""
 
-    def __init__(self, base_url, account_id, api_token=None, api_email=None, api_key=None, timeout=30.0,
-                 retries=10, retry_max_wait=120.0, validate_certs=True, user_agent=None,
-                 sleep=time.sleep, session=None):
+    def __init__(self, base_url, account_id, api_token=None, api_email=None, api_key=None,
+                 timeout=DEFAULT_REQUEST_TIMEOUT, retries=10, retry_max_wait=120.0, validate_certs=True,
+                 user_agent=None, sleep=time.sleep, session=None, connect_timeout=None, ca_path=None,
+                 session_factory=None, clock=time.monotonic):
         self.base_url = base_url.rstrip("/")
         self.account_id = account_id
         self.timeout = timeout
+        self.connect_timeout = min(timeout, DEFAULT_CONNECT_TIMEOUT) if connect_timeout is None else connect_timeout
         self.retries = retries
         self.retry_max_wait = retry_max_wait
+        # Passed with every request: a session's own verify loses to REQUESTS_CA_BUNDLE and CURL_CA_BUNDLE.
+        self.verify = (ca_path or True) if validate_certs else False
         self.waited = 0.0  # seconds spent sleeping before retries, over every request of this client (one run)
-        self._sleep = sleep
-        self.session = session if session is not None else requests.Session()
-        self.session.verify = validate_certs
-        headers = {"Accept": "application/json", "User-Agent": user_agent or default_user_agent()}
-        if api_token:
-            headers["Authorization"] = "Bearer %s" % api_token
-        else:
-            headers["X-Auth-Email"] = api_email or ""
-            headers["X-Auth-Key"] = api_key or ""
-        self.session.headers.update(headers)
         self.request_count = 0
         self.server_time = None  # Cloudflare's clock at the last answer (RFC 3339), from its Date header
+        self.pacer = Pacer()
+        self._sleep = sleep
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._session_factory = session_factory or requests.Session
+        self._headers = {"Accept": "application/json", "User-Agent": user_agent or default_user_agent()}
+        if api_token:
+            self._headers["Authorization"] = "Bearer %s" % api_token
+        else:
+            self._headers["X-Auth-Email"] = api_email or ""
+            self._headers["X-Auth-Key"] = api_key or ""
+        if session is not None:  # the constructing thread's own session (tests script one)
+            self._local.session = self._configured(session)
+
+    @property
+    def session(self):
+        """The calling thread's requests.Session (a Session is not safe to share between threads)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = self._configured(self._session_factory())
+        return session
+
+    def _configured(self, session):
+        session.verify = self.verify
+        session.headers.update(self._headers)
+        return session
 
     def account_path(self, *parts):
         """Path of an addressing resource of this account, e.g. account_path('prefixes', prefix_id)."""
@@ -183,8 +416,9 @@ class CloudflareClient:
     def get(self, path):
         return self.request("GET", path).get("result")
 
-    def post(self, path, body=None, files=None):
-        return self.request("POST", path, body=body, files=files).get("result")
+    def post(self, path, body=None, files=None, idempotent=False):
+        """idempotent: repeating the POST does no harm (as POST .../validate), so it is retried like a GET."""
+        return self.request("POST", path, body=body, files=files, idempotent=idempotent).get("result")
 
     def patch(self, path, body):
         return self.request("PATCH", path, body=body).get("result")
@@ -192,11 +426,17 @@ class CloudflareClient:
     def delete(self, path):
         return self.request("DELETE", path).get("result")
 
-    def create_resource(self, collection_path, body, find_existing):
-        """POST a new object; when the outcome is unknown, read before deciding to POST again.
+    def download(self, path, accept="application/pdf"):
+        """The raw bytes of a file endpoint (such as an LOA download); its errors are JSON envelopes as usual."""
+        return self.request("GET", path, accept=accept)
 
-        find_existing() must return the object if the earlier POST created it, else None. A dropped connection
-        after a POST may or may not have created the object, and a blind retry could create a duplicate.
+    def create_resource(self, collection_path, body, find_existing):
+        """POST a new object; when the outcome is unknown or the POST conflicts, read before deciding.
+
+        find_existing() must return the object that matches what body asks for on the resource's whole natural
+        key, else None. A POST whose answer was lost may have created the object, and a blind retry could
+        create a duplicate. A 409 may mean that an earlier attempt of ours was applied after all, or that a
+        concurrent run created the same object: both are adopted. Only a conflict with something else fails.
         """
         attempt = 0
         while True:
@@ -206,42 +446,67 @@ class CloudflareClient:
                 existing = find_existing()
                 if existing is not None:
                     return existing
-                self._wait_before_retry(failure, attempt, backoff_delay(attempt))
+                delay = failure.retry_after if failure.retry_after is not None else backoff_delay(attempt)
+                self._wait_before_retry(failure, attempt, delay)
+            except CloudflareAPIError as failure:
+                if failure.status != 409:
+                    raise
+                existing = find_existing()
+                if existing is not None:
+                    return existing
+                failure.notes.append("read again after the conflict: no object matches what was asked")
+                raise
             attempt += 1
 
     # --- transport -------------------------------------------------------------------------------------------
 
-    def request(self, method, path, body=None, files=None):
-        """Send one API call with bounded retries and return the decoded envelope (success is guaranteed)."""
+    def request(self, method, path, body=None, files=None, idempotent=None, accept=None):
+        """Send one API call with bounded retries and return the decoded envelope (success is guaranteed).
+
+        With accept (a media type other than JSON), return the raw bytes of the successful answer instead.
+        """
         url = self.base_url + path
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
         attempt = 0
+        unanswered = []  # start times of the attempts of this call that got no answer
         while True:
-            self.request_count += 1
+            self._pace()
+            started = self._clock()
+            with self._lock:
+                self.request_count += 1
             try:
                 response = self.session.request(method, url, json=body if files is None else None, files=files,
-                                                timeout=self.timeout)
+                                                timeout=(self.connect_timeout, self.timeout), verify=self.verify,
+                                                headers={"Accept": accept} if accept else None)
             except requests.exceptions.RequestException as error:
-                unsent = _connection_error_is_unsent(error)
-                failure_class = CloudflareAPIError if unsent or method in IDEMPOTENT_METHODS else OutcomeUnknownError
-                failure = failure_class(
-                    "no response from %s (%s)" % (self.base_url, _short_exception(error)), method=method, path=path)
-                if failure_class is OutcomeUnknownError or isinstance(error, PERMANENT_REQUEST_ERRORS):
+                failure = self._transport_failure(error, method, path, url)
+                if failure.transport in PERMANENT_TRANSPORT_FAILURES:
                     raise failure
+                if failure.transport == NO_ANSWER and not idempotent:
+                    raise OutcomeUnknownError.of(failure)
+                unanswered.append(started)
                 delay = backoff_delay(attempt)
+                if not may_retry_unanswered(unanswered[0], self._clock(), delay, len(unanswered),
+                                            self.connect_timeout):
+                    failure.notes.append("gave up after %d attempts in %.0f s" % (
+                        len(unanswered), self._clock() - unanswered[0]))
+                    raise failure
             else:
                 self._note_server_time(response)
+                self.pacer.observe(self._clock(), response.headers)
                 if response.status_code < 400:
-                    return self._decode(response, method, path)
+                    return response.content if accept else self._decode(response, method, path)
                 failure = self._error(response, method, path)
-                if method not in IDEMPOTENT_METHODS and response.status_code in OUTCOME_UNKNOWN_STATUSES:
-                    raise OutcomeUnknownError(failure.message, status=failure.status, method=method, path=path,
-                                              errors=failure.errors, messages=failure.messages)
+                failure.retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                failure.server_time = parse_http_date(response.headers.get("Date"))
+                if not idempotent and response.status_code in OUTCOME_UNKNOWN_STATUSES:
+                    raise OutcomeUnknownError.of(failure)
                 if response.status_code not in RETRYABLE_STATUSES:
                     raise failure
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                failure.retry_after = retry_after
-                failure.server_time = parse_http_date(response.headers.get("Date"))
-                delay = retry_after if retry_after is not None else backoff_delay(attempt)
+                delay = failure.retry_after if failure.retry_after is not None else backoff_delay(attempt)
+                # A used-up quota holds every request until its window resets; retrying earlier is useless.
+                delay = max(delay, self.pacer.wait_before_next(self._clock()))
             self._wait_before_retry(failure, attempt, delay)
             attempt += 1
 
@@ -250,17 +515,51 @@ class CloudflareClient:
         if when is not None:
             self.server_time = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
+    def _pace(self):
+        wait = self.pacer.reserve(self._clock())
+        if wait > 0:
+            self._sleep(wait)
+
     def _wait_before_retry(self, failure, attempt, delay):
         """Sleep before retry number attempt + 1, or raise failure when the count or the run's wait budget is spent."""
         if attempt >= self.retries:
             failure.notes.append("gave up after %d retries" % attempt)
             raise failure
-        if self.waited + delay > self.retry_max_wait:
-            failure.notes.append("the next retry is due in %.0f s, more than the %.0f s left of the retry budget "
-                                 "(retry_max_wait)" % (delay, max(0.0, self.retry_max_wait - self.waited)))
-            raise failure
+        with self._lock:  # reserve the wait, so that threads together stay within the budget
+            left = self.retry_max_wait - self.waited
+            if delay > left:
+                failure.notes.append("the next retry is due in %.0f s, more than the %.0f s left of the retry "
+                                     "budget (retry_max_wait)" % (delay, max(0.0, left)))
+                raise failure
+            self.waited += delay
         self._sleep(delay)
-        self.waited += delay
+
+    def _transport_failure(self, error, method, path, url):
+        kind, reason = classify_transport_error(error, self.connect_timeout, self.timeout)
+        target = urlparse(self.base_url)
+        port = target.port or (443 if target.scheme == "https" else 80)
+        where = "%s:%s" % (target.hostname, port) if target.hostname else self.base_url
+        proxy = self._proxy_for(url)
+        if proxy:
+            where += " through the proxy %s" % proxy
+        if kind == INVALID_URL:
+            message = "base_url %s is not a usable URL: %s" % (self.base_url, reason)
+        else:
+            attempt = "no answer from" if kind == NO_ANSWER else "could not connect to"
+            message = "%s %s (base_url %s): %s" % (attempt, where, self.base_url, reason)
+        return CloudflareAPIError(message, method=method, path=path, transport=kind)
+
+    def _proxy_for(self, url):
+        """The proxy requests uses for url (from the session or HTTPS_PROXY and friends), without credentials."""
+        try:
+            settings = self.session.merge_environment_settings(url, {}, None, None, None)
+            proxy = requests.utils.select_proxy(url, settings.get("proxies") or {})
+        except Exception:  # pylint: disable=broad-except  # the proxy only decorates a message
+            return None
+        if not proxy:
+            return None
+        parts = urlparse(proxy if "://" in proxy else "http://" + proxy)
+        return "%s://%s%s" % (parts.scheme, parts.hostname, ":%s" % parts.port if parts.port else "")
 
     @staticmethod
     def _decode(response, method, path):
@@ -296,12 +595,8 @@ def _snippet(text, limit=200):
 
 
 def _short_exception(error):
-    # requests' messages repeat the URL and nest causes; the class name and the innermost reason are enough.
-    reason = str(error)
-    match = re.search(r"\(Caused by ([A-Za-z]+)\(.*?'?([^'()]+)'?\)\)?", reason)
-    if match:
-        return "%s: %s" % (match.group(1), match.group(2).strip(": "))
-    return "%s: %s" % (type(error).__name__, _snippet(reason, 120))
+    """'ClassName: message' with the message cut short (requests' messages repeat the URL and nest causes)."""
+    return "%s: %s" % (type(error).__name__, _snippet(str(error), 120))
 
 
 def default_user_agent(ansible_version=None):

@@ -282,14 +282,11 @@ class BatchModule(AddressingModule):
         if not self.batch:
             return self._single_problems()
         problems = Problems()
-        problems.check(lambda: self._checked_concurrency())
-        return problems.messages + self._element_problems()
-
-    def _checked_concurrency(self):
         try:
-            return check_concurrency(self.params["concurrency"])
+            check_concurrency(self.params["concurrency"])
         except ValueError as error:
-            raise InputError(str(error))
+            problems.add(str(error))
+        return problems.messages + self._element_problems()
 
     def _single_problems(self):
         problems = Problems()
@@ -441,10 +438,10 @@ class BatchModule(AddressingModule):
         unchanged = [index for index in done if not done[index][0]]
         not_started = [element.label for element in self.elements
                        if element.index not in done and element.index not in failed]
-        parts.append("Done before the failure: %s." % (name_some(changed) if changed else "no change"))
+        parts.append("Changed: %s." % name_some(changed) if changed else "Nothing was changed.")
         if unchanged:
-            parts.append("%d more %s already as requested." % (len(unchanged), "was" if len(unchanged) == 1
-                                                                 else "were"))
+            parts.append("%d more %s already as requested."
+                         % (len(unchanged), "was" if len(unchanged) == 1 else "were"))
         if not_started:
             parts.append("Not started: %s." % name_some(not_started))
         parts.append("Fix the cause and run the task again: what is done is found in place and costs no write.")

@@ -18,9 +18,16 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils._address_space import unannounceable_reason
 from ansible_collections.cloudflare.addressing.plugins.module_utils._api import (
     DEFAULT_BASE_URL,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_REQUEST_TIMEOUT,
     HAS_REQUESTS,
+    NO_ANSWER,
+    REFUSED,
+    TLS_FAILED,
+    UNREACHABLE,
     REQUESTS_IMPORT_ERROR,
     CloudflareAPIError,
     CloudflareClient,
@@ -34,6 +41,29 @@ MAX_ASN = 4294967295
 # Validation states that mean a check ran and failed (Cloudflare documents this list as open-ended).
 FAILED_VALIDATION_STATES = frozenset(("invalid", "missing", "mismatch_asn"))
 VALIDATION_CHECKS = ("irr_validation_state", "rpki_validation_state", "ownership_validation_state")
+# Messages quote at most this many characters of a value the user gave (a 10,000-character CIDR is not echoed).
+SHOWN_LIMIT = 100
+
+
+def shown(value, limit=SHOWN_LIMIT, quoted=True):
+    """A value the user gave, for a message: quoted (repr), cut after limit characters with its full length."""
+    text = value if isinstance(value, str) else str(value)
+    quote = repr if quoted else str
+    if len(text) <= limit:
+        return quote(text)
+    return "%s... (%d characters)" % (quote(text[:limit]), len(text))
+
+
+def shorten_echoes(message, values, limit=SHOWN_LIMIT):
+    """message with every long value in it, and any other overlong word, cut as shown() cuts them.
+
+    Catches what other code echoes whole, such as ansible-core's own argument checks ("value of state must be one
+    of: present, absent, got: ...").
+    """
+    for value in values:
+        if len(value) > limit and value in message:
+            message = message.replace(value, shown(value, limit, quoted=False))
+    return re.sub(r"\S{%d,}" % (2 * limit + 1), lambda word: shown(word.group(0), limit, quoted=False), message)
 
 
 def non_empty_env_fallback(*names):
@@ -56,10 +86,13 @@ def api_argument_spec():
         api_token=dict(type="str", no_log=True, fallback=(non_empty_env_fallback, ["CLOUDFLARE_API_TOKEN"])),
         api_email=dict(type="str", fallback=(non_empty_env_fallback, ["CLOUDFLARE_EMAIL"])),
         api_key=dict(type="str", no_log=True, fallback=(non_empty_env_fallback, ["CLOUDFLARE_API_KEY"])),
-        account_id=dict(type="str", required=True, fallback=(non_empty_env_fallback, ["CLOUDFLARE_ACCOUNT_ID"])),
+        # Required, but checked in AddressingModule to name the environment variable and the playbooks' variable.
+        account_id=dict(type="str", fallback=(non_empty_env_fallback, ["CLOUDFLARE_ACCOUNT_ID"])),
         base_url=dict(type="str", default=DEFAULT_BASE_URL, fallback=(non_empty_env_fallback, ["CLOUDFLARE_BASE_URL"])),
         validate_certs=dict(type="bool", default=True),
-        request_timeout=dict(type="float", default=30.0),
+        ca_path=dict(type="path"),
+        request_timeout=dict(type="float", default=DEFAULT_REQUEST_TIMEOUT),
+        connect_timeout=dict(type="float", default=DEFAULT_CONNECT_TIMEOUT),
         retries=dict(type="int", default=10),
         retry_max_wait=dict(type="float", default=120.0),
     )
@@ -67,6 +100,8 @@ def api_argument_spec():
 
 CREDENTIAL_OPTIONS = ("api_token", "api_email", "api_key")
 CREDENTIAL_VARIABLES = dict(api_token="CLOUDFLARE_API_TOKEN", api_email="CLOUDFLARE_EMAIL", api_key="CLOUDFLARE_API_KEY")
+MISSING_ACCOUNT_ID = ("No Cloudflare account id: set account_id, or the CLOUDFLARE_ACCOUNT_ID environment variable "
+                      "(the collection's playbooks take cloudflare_account_id from the vars file).")
 
 # Child resources (delegations, bindings, BGP prefixes) name their parent prefix by CIDR or by id.
 PARENT_PREFIX_SPEC = dict(
@@ -85,6 +120,9 @@ class InputError(ValueError):
 class AddressingModule(AnsibleModule):
     """AnsibleModule with the connection options, input checks that need no API, and a lazily built client."""
 
+    # A module that can work without Cloudflare (the pre-flight check) sets this to False.
+    account_required = True
+
     def __init__(self, argument_spec, mutually_exclusive=None, required_together=None, required_one_of=None,
                  **kwargs):
         spec = api_argument_spec()
@@ -101,14 +139,9 @@ class AddressingModule(AnsibleModule):
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
-        self._choose_credentials()
-        self.input_check(check_identifier, self.params["account_id"], "account_id")
-        self.input_check(check_base_url, self.params["base_url"])
-        for option in ("request_timeout", "retry_max_wait"):
-            if self.params[option] <= 0:
-                self.fail_json(msg="%s must be a positive number of seconds, got %s." % (option, self.params[option]))
-        if self.params["retries"] < 0:
-            self.fail_json(msg="retries must be 0 or more, got %s." % self.params["retries"])
+        problems = [self._choose_credentials()] + connection_problems(self.params, self.account_required)
+        if any(problems):  # every problem of the connection options at once
+            self.fail_json(msg=" ".join(problem for problem in problems if problem))
 
     def _load_params(self):
         # Remember which credentials the task set itself, before the environment fallbacks fill in the others:
@@ -118,32 +151,62 @@ class AddressingModule(AnsibleModule):
         self.raw_params = copy.deepcopy(dict((name, value) for name, value in self.params.items()
                                              if not str(name).startswith("_ansible_")))
         self._explicit_credentials = set(name for name in CREDENTIAL_OPTIONS if self.params.get(name) is not None)
+        # Long values as given, to cut them from any message that echoes them (secrets are masked, never cut).
+        secret = set(name for name, spec in self.argument_spec.items() if spec.get("no_log"))
+        self._long_inputs = [text for name, value in self.params.items()
+                             if name not in secret and not name.startswith("_ansible_")
+                             for text in _strings(value) if len(text) > SHOWN_LIMIT]
+
+    def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
+        self._warn_if_paced()
+        super(AddressingModule, self).fail_json(msg=shorten_echoes(str(msg), getattr(self, "_long_inputs", [])),
+                                                **kwargs)
+
+    def exit_json(self, **kwargs):
+        self._warn_if_paced()
+        super(AddressingModule, self).exit_json(**kwargs)
+
+    def warn(self, warning, *args, **kwargs):  # pylint: disable=arguments-differ
+        super(AddressingModule, self).warn(shorten_echoes(str(warning), getattr(self, "_long_inputs", [])),
+                                           *args, **kwargs)
+
+    def _warn_if_paced(self):
+        pacer = self._client.pacer if getattr(self, "_client", None) is not None else None
+        if pacer is not None and pacer.paced_seconds >= 1:
+            self.warn("Waited %.0f s before %d request(s) to stay within Cloudflare's rate limit (1200 requests per "
+                      "5 minutes per user, shared with every other client of this user)."
+                      % (pacer.paced_seconds, pacer.paced_requests))
 
     def _choose_credentials(self):
-        """Use the task's own credentials if it has any, else the environment's; token before Global API key."""
+        """Use the task's own credentials if it has any, else the environment's; token before Global API key.
+
+        Returns what is wrong with them, or None.
+        """
         params = self.params
         explicit = self._explicit_credentials
         for name in CREDENTIAL_OPTIONS:
             # An empty value (a blank variable) would send no credential at all; say so before any request.
             if name in explicit and not str(params[name]).strip():
-                self.fail_json(msg="%s is set but empty. Give it a value, or leave it unset to use the %s "
-                                   "environment variable." % (name, CREDENTIAL_VARIABLES[name]))
+                return ("%s is set but empty. Give it a value, or leave it unset to use the %s environment variable."
+                        % (name, CREDENTIAL_VARIABLES[name]))
         if "api_token" in explicit and explicit & {"api_email", "api_key"}:
-            self.fail_json(msg="Set either api_token, or api_email together with api_key, not both.")
+            return "Set either api_token, or api_email together with api_key, not both."
         if explicit:
             use_token = "api_token" in explicit
         else:
             use_token = bool(params["api_token"])
         if use_token:
             params["api_email"] = params["api_key"] = None
-            return
+            return None
         params["api_token"] = None
         if not params["api_email"] or not params["api_key"]:
             missing = "api_key (or CLOUDFLARE_API_KEY)" if params["api_email"] else (
                 "api_email (or CLOUDFLARE_EMAIL)" if params["api_key"] else
-                "api_token (or the CLOUDFLARE_API_TOKEN environment variable), or api_email with api_key "
-                "(or CLOUDFLARE_EMAIL with CLOUDFLARE_API_KEY)")
-            self.fail_json(msg="No usable Cloudflare credentials: set %s." % missing)
+                "api_token (or the CLOUDFLARE_API_TOKEN environment variable; the collection's playbooks take "
+                "cloudflare_api_token from the vars file), or api_email with api_key (or CLOUDFLARE_EMAIL with "
+                "CLOUDFLARE_API_KEY)")
+            return "No usable Cloudflare credentials: set %s." % missing
+        return None
 
     @property
     def client(self):
@@ -156,9 +219,11 @@ class AddressingModule(AnsibleModule):
                 api_email=params["api_email"],
                 api_key=params["api_key"],
                 timeout=params["request_timeout"],
+                connect_timeout=params["connect_timeout"],
                 retries=params["retries"],
                 retry_max_wait=params["retry_max_wait"],
                 validate_certs=params["validate_certs"],
+                ca_path=params["ca_path"],
                 user_agent=default_user_agent(ANSIBLE_VERSION),
             )
         return self._client
@@ -183,6 +248,14 @@ class AddressingModule(AnsibleModule):
         failure = dict(result)
         failure.update(error.as_dict())
         self.fail_json(msg=self.describe_api_failure(error, action), **failure)
+
+    def call_api(self, action, call, *args):
+        """call(*args), an API call; when it fails, fail the module saying what was being done (fail_api)."""
+        try:
+            return call(*args)
+        except CloudflareAPIError as error:
+            self.fail_api(error, action)
+            raise  # not reached: fail_api exits
 
     def exit_with(self, changed, name, before, after, diff_keys, diff_view=None, **extra):
         """Exit with the resource under `name` (empty when absent) and, in diff mode, its managed fields.
@@ -209,12 +282,56 @@ class AddressingModule(AnsibleModule):
             self.fail_json(msg="Unexpected error: %s" % error, exception=traceback.format_exc())
 
 
+def _strings(value):
+    """Every string in an option's value, also inside lists and dicts."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def connection_problems(params, account_required=True):
+    """What is wrong with the connection options other than the credentials, all at once (no request sent)."""
+    problems = []
+    if account_required and not params["account_id"]:
+        problems.append(MISSING_ACCOUNT_ID)
+    checks = [(check_identifier, params["account_id"] or None, "account_id"), (check_base_url, params["base_url"]),
+              (check_ca_path, params["ca_path"])]
+    checks += [(check_positive, params[option], option)
+               for option in ("request_timeout", "connect_timeout", "retry_max_wait")]
+    for check in checks:
+        try:
+            check[0](*check[1:])
+        except InputError as error:
+            problems.append(str(error))
+    if params["retries"] < 0:
+        problems.append("retries must be 0 or more, got %s." % params["retries"])
+    return problems
+
+
+TRANSPORT_HINTS = {
+    REFUSED: "Check base_url: nothing accepts connections at its host and port (nor at the proxy of HTTPS_PROXY, "
+             "if one is in the way). A refused connection is not retried.",
+    TLS_FAILED: "Check base_url. If the endpoint's certificate is signed by your own CA (a TLS-inspecting proxy, a "
+                "test endpoint), set ca_path to that CA's PEM file; without ca_path, the REQUESTS_CA_BUNDLE or "
+                "CURL_CA_BUNDLE environment variable names it, if set. validate_certs=false turns verification off "
+                "(test endpoints only).",
+    UNREACHABLE: "Check base_url, and that this host can reach it (DNS, firewall, HTTPS_PROXY); connect_timeout sets "
+                 "how long one connection attempt may take.",
+    NO_ANSWER: "Check base_url: the endpoint accepted the connection but sent no answer (request_timeout sets how "
+               "long to wait for one).",
+}
+
+
 def next_step_hint(error, account_id, uses_token=True):
     """What the user can do about a failed call, keyed on the HTTP status and Cloudflare's codes."""
     codes = set(error.codes)
     if error.status is None:
-        return ("Check base_url, that this host can reach it, and validate_certs. Re-running is safe: "
-                "the modules read before they write.")
+        return (TRANSPORT_HINTS.get(error.transport, "Check base_url and that this host can reach it.") +
+                " Re-running is safe: the modules read before they write.")
     if codes & {9106, 6003, 6100, 6101, 6102, 6103, 6111}:
         return ("The credentials are missing or malformed: set api_token (or api_email together with the Global "
                 "API key in api_key).")
@@ -245,15 +362,30 @@ def next_step_hint(error, account_id, uses_token=True):
 
 def check_identifier(value, option):
     if value is not None and not IDENTIFIER.match(value):
-        raise InputError("%s must be a Cloudflare identifier of 32 lowercase hexadecimal characters, got %r."
-                         % (option, value))
+        raise InputError("%s must be a Cloudflare identifier of 32 lowercase hexadecimal characters, got %s."
+                         % (option, shown(value)))
     return value
 
 
 def check_base_url(value):
     url = urlparse(str(value).strip())
     if url.scheme not in ("http", "https") or not url.netloc:
-        raise InputError("base_url must be an http:// or https:// URL such as %s, got %r." % (DEFAULT_BASE_URL, value))
+        raise InputError("base_url must be an http:// or https:// URL such as %s, got %s."
+                         % (DEFAULT_BASE_URL, shown(value)))
+    return value
+
+
+def check_ca_path(value):
+    """ca_path, when set, must be a readable file (or a directory prepared with c_rehash)."""
+    if value is not None and not (os.path.exists(value) and os.access(value, os.R_OK)):
+        raise InputError("ca_path %s does not exist or cannot be read. Give the path of a PEM file of CA "
+                         "certificates, or leave ca_path unset." % shown(value))
+    return value
+
+
+def check_positive(value, option):
+    if value <= 0:
+        raise InputError("%s must be a positive number of seconds, got %s." % (option, value))
     return value
 
 
@@ -267,24 +399,29 @@ def parse_network(value, option):
     """The canonical network for a CIDR string; host bits, bad syntax and bare addresses are errors."""
     text = str(value).strip()
     if "/" not in text:
-        raise InputError("%s must be a CIDR such as 203.0.113.0/24 or 2001:db8::/48, got %r (no prefix length)."
-                         % (option, value))
+        raise InputError("%s must be a CIDR such as 203.0.113.0/24 or 2001:db8::/48, got %s (no prefix length)."
+                         % (option, shown(value)))
     try:
         return ipaddress.ip_network(text, strict=True)
     except ValueError as error:
         try:
             loose = ipaddress.ip_network(text, strict=False)
         except ValueError:
-            raise InputError("%s is not a valid CIDR: %r (%s)." % (option, value, error))
-        raise InputError("%s %r has host bits set; the network is %s." % (option, value, loose))
+            detail = " (%s)" % error if len(text) <= SHOWN_LIMIT else ""  # ipaddress's error repeats the value
+            raise InputError("%s is not a valid CIDR: %s%s." % (option, shown(value), detail))
+        raise InputError("%s %s has host bits set; the network is %s." % (option, shown(value), loose))
 
 
 def check_onboardable(network, option):
-    """Prefixes and BGP prefixes must be at least a /24 (IPv4) or /48 (IPv6)."""
+    """Prefixes and BGP prefixes: at least a /24 (IPv4) or /48 (IPv6), and space the Internet can route."""
     limit = MAX_PREFIX_LENGTH[network.version]
     if network.prefixlen > limit:
         raise InputError("%s %s is too small: Cloudflare accepts IPv%d prefixes up to /%d (a /%d or shorter)."
                          % (option, network, network.version, limit, limit))
+    reason = unannounceable_reason(network)
+    if reason:
+        raise InputError("%s %s %s; it can never be announced on the Internet, so Cloudflare cannot onboard it."
+                         % (option, network, reason))
     return network
 
 
@@ -353,7 +490,7 @@ def lookup_parent_prefix(module):
 def describe_parent(module):
     if module.params.get("prefix_id"):
         return "prefix id %s" % module.params["prefix_id"]
-    return "prefix %s" % module.params["prefix_cidr"]
+    return "prefix %s" % shown(module.params["prefix_cidr"], quoted=False)
 
 
 def list_services(client):

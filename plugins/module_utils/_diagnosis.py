@@ -2,12 +2,10 @@
 # Copyright: contributors to cloudflare.addressing
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Why a prefix is not approved, and where its ownership token goes: shared by the filters and the roles' reports.
+"""Why a prefix is not approved: shared by the validation_diagnosis filter and the roles' reports.
 
 For internal collection use only: this is not a public interface and may change without notice.
 """
-
-import ipaddress
 
 # What each failed or pending validation state means and what fixes it. Cloudflare documents the state list as
 # open-ended ("for example missing, invalid, mismatch_asn"), so unknown states get a generic explanation.
@@ -36,20 +34,6 @@ STATE_ADVICE = {
                                                "ownership_validation_token of the prefix.",
 }
 FAILED = frozenset(("missing", "invalid", "mismatch_asn"))
-
-
-def reverse_zones(cidr):
-    """Reverse DNS zones on octet (IPv4) or nibble (IPv6) boundaries that together cover the prefix."""
-    network = ipaddress.ip_network(str(cidr).strip(), strict=True)
-    step = 8 if network.version == 4 else 4
-    boundary = -(-network.prefixlen // step) * step  # round up to the next boundary
-    zones = []
-    for subnet in network.subnets(new_prefix=boundary):
-        labels = subnet.network_address.reverse_pointer.split(".")
-        # reverse_pointer names the first address; drop the labels below the zone boundary.
-        host_labels = (network.max_prefixlen - boundary) // step
-        zones.append(".".join(labels[host_labels:]))
-    return zones
 
 
 def diagnose(prefix):

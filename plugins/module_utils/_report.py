@@ -11,8 +11,10 @@ here, so it is tested once and reads the same in every role.
 """
 
 import datetime
+import ipaddress
 
-from ansible_collections.cloudflare.addressing.plugins.module_utils._diagnosis import diagnose, reverse_zones
+from ansible_collections.cloudflare.addressing.plugins.module_utils._diagnosis import diagnose
+from ansible_collections.cloudflare.addressing.plugins.module_utils._reverse_dns import reverse_zones
 from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import (
     ACTIVE,
     ROUTE_MISSING,
@@ -160,7 +162,7 @@ def ownership_instructions(desired, estate):
                  "  the IRR route object of %s (remarks or descr):" % cidr,
                  "    cf-validation: %s" % token,
                  "  or a TXT record in every reverse DNS zone of the prefix:"]
-        lines.extend('    cf-validation.%s. IN TXT "%s"' % (zone, token) for zone in reverse_zones(cidr))
+        lines.extend('    cf-validation.%s. IN TXT "%s"' % (zone, token) for zone in reverse_zones(ipaddress.ip_network(cidr)))
         lines.append("Cloudflare also needs an IRR route object and an RPKI ROA for exactly %s with origin AS%s."
                      % (cidr, live.get("asn") or prefix.get("asn")))
         lines.append("You can remove the token once the prefix is approved.")
@@ -368,6 +370,11 @@ def _status_entry(live):
                 bindings=bindings, bgp_prefixes=bgp_prefixes)
 
 
+def _bgp_line(bgp):
+    since = " since " + bgp["advertised_modified_at"] if bgp["advertised_modified_at"] else ""
+    return "  BGP prefix: %s %s%s" % (bgp["cidr"], "advertised" if bgp["advertised"] else "withdrawn", since)
+
+
 def status_summary(entry):
     lines = ["%s (AS%s%s): %s" % (entry["cidr"], entry["asn"], ", " + entry["description"] if entry["description"]
                                   else "", entry["state"]),
@@ -377,9 +384,7 @@ def status_summary(entry):
     lines.extend("  delegated: %(cidr)s to account %(account_id)s" % item for item in entry["delegations"])
     lines.extend(["  binding: %(cidr)s %(service)s (%(state)s)" % item for item in entry["bindings"]]
                  or ["  binding: none"])
-    lines.extend(["  BGP prefix: %s %s%s" % (bgp["cidr"], "advertised" if bgp["advertised"] else "withdrawn",
-                                            " since " + bgp["advertised_modified_at"] if bgp["advertised_modified_at"]
-                                            else "") for bgp in entry["bgp_prefixes"]]
+    lines.extend([_bgp_line(bgp) for bgp in entry["bgp_prefixes"]]
                  or ["  BGP prefix: none (created with the default binding)"])
     if entry.get("drift"):
         lines.append("  vars: %s%s" % (entry["drift"]["state"].replace("_", " "), "".join(

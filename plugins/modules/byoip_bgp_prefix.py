@@ -30,10 +30,13 @@ extends_documentation_fragment:
 options:
   cidr:
     description:
-      - The BGP prefix, for example C(198.18.1.0/24). Defaults to the whole parent prefix. Set to V(null), it is
+      - The BGP prefix, for example C(198.51.101.0/24). Defaults to the whole parent prefix. Set to V(null), it is
         refused; leave it out to mean the whole prefix.
       - It must lie inside the parent prefix and be a /24 or shorter (IPv4) or a /48 or shorter (IPv6), the most
         specific prefixes Cloudflare advertises. Host bits must be zero; IPv6 may be written in any spelling.
+      - Like O(prefix_cidr), it cannot be address space that can never be announced on the Internet (see the
+        O(cloudflare.addressing.byoip_prefix#module:cidr) option of the C(cloudflare.addressing.byoip_prefix)
+        module).
     type: str
   advertised:
     description:
@@ -77,6 +80,7 @@ options:
         O(parent_planned), O(cidr), O(advertised), O(asn_prepend_count), O(auto_advertise_withdraw) and O(state)).
       - See the notes for how a batch runs.
     type: list
+    version_added: 0.2.0
     elements: dict
     suboptions:
       prefix_cidr:
@@ -124,27 +128,27 @@ EXAMPLES = r"""
   cloudflare.addressing.byoip_bgp_prefix:
     account_id: "{{ cloudflare_account_id }}"
     api_token: "{{ cloudflare_api_token }}"
-    prefix_cidr: 198.18.0.0/23
+    prefix_cidr: 198.51.100.0/23
     advertised: true
 
 - name: Announce the second /24 of the prefix separately, with a longer AS path
   cloudflare.addressing.byoip_bgp_prefix:
-    prefix_cidr: 198.18.0.0/23
-    cidr: 198.18.1.0/24
+    prefix_cidr: 198.51.100.0/23
+    cidr: 198.51.101.0/24
     asn_prepend_count: 2
     advertised: true
   register: announced
 
 - name: Withdraw it again (Cloudflare allows one change every 15 minutes)
   cloudflare.addressing.byoip_bgp_prefix:
-    prefix_cidr: 198.18.0.0/23
-    cidr: 198.18.1.0/24
+    prefix_cidr: 198.51.100.0/23
+    cidr: 198.51.101.0/24
     advertised: false
 
 - name: Delete the withdrawn more-specific BGP prefix
   cloudflare.addressing.byoip_bgp_prefix:
-    prefix_cidr: 198.18.0.0/23
-    cidr: 198.18.1.0/24
+    prefix_cidr: 198.51.100.0/23
+    cidr: 198.51.101.0/24
     state: absent
 
 - name: Advertise several prefixes in one run (batch mode)
@@ -178,7 +182,7 @@ bgp_prefix:
     cidr:
       description: The BGP prefix.
       type: str
-      sample: 198.18.1.0/24
+      sample: 198.51.101.0/24
     asn:
       description: AS number the BGP prefix is announced with (the parent prefix's ASN).
       type: int
@@ -239,6 +243,7 @@ results:
       message; an element that was never started has RV(results[].skipped=true).
   returned: when O(bgp_prefixes) is set
   type: list
+  version_added: 0.2.0
   elements: dict
   contains:
     item:

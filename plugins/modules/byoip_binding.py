@@ -76,6 +76,7 @@ options:
         more specific ones, and remove them in the reverse order.
       - See the notes for how a batch runs.
     type: list
+    version_added: 0.2.0
     elements: dict
     suboptions:
       prefix_cidr:
@@ -220,6 +221,7 @@ results:
       message; an element that was never started has RV(results[].skipped=true).
   returned: when O(bindings) is set
   type: list
+  version_added: 0.2.0
   elements: dict
   contains:
     item:
@@ -274,6 +276,7 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     find_service,
     list_services,
     same_network,
+    shown,
     single_match,
 )
 
@@ -302,7 +305,7 @@ def parse_service(value, option="service"):
 
 
 def describe_service(wanted):
-    return wanted["name"] if "name" in wanted else "service id %s" % wanted["id"]
+    return shown(wanted["name"], quoted=False) if "name" in wanted else "service id %s" % wanted["id"]
 
 
 def bound_to(binding, wanted):

@@ -53,6 +53,7 @@ options:
         O(parent_planned), O(cidr), O(delegated_account_id) and O(state)).
       - See the notes for how a batch runs.
     type: list
+    version_added: 0.2.0
     elements: dict
     suboptions:
       prefix_cidr:
@@ -173,6 +174,7 @@ results:
       message; an element that was never started has RV(results[].skipped=true).
   returned: when O(delegations) is set
   type: list
+  version_added: 0.2.0
   elements: dict
   contains:
     item:

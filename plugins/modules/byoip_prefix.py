@@ -27,6 +27,11 @@ options:
     description:
       - The prefix, for example C(203.0.113.0/24) or C(2001:db8::/48).
       - IPv4 prefixes must be a /24 or shorter and IPv6 prefixes a /48 or shorter. Host bits must be zero.
+      - Address space that can never be announced on the Internet fails before any request is sent, for example
+        C(10.0.0.0/8) - default routes, loopback, link-local, multicast, reserved, private-use (RFC 1918),
+        unique-local and shared (carrier-grade NAT) space, and any prefix that overlaps them. The documentation
+        ranges C(192.0.2.0/24), C(198.51.100.0/24), C(203.0.113.0/24) and C(2001:db8::/32) are accepted, for
+        rehearsals against a test account or the bundled simulator.
       - Required, unless O(prefixes) is given.
     type: str
   asn:
@@ -78,6 +83,7 @@ options:
         or the deletion of an approved prefix, fails the batch before anything is changed.
       - See the notes for how a batch runs.
     type: list
+    version_added: 0.2.0
     elements: dict
     suboptions:
       cidr:
@@ -247,6 +253,7 @@ results:
       message; an element that was never started has RV(results[].skipped=true).
   returned: when O(prefixes) is set
   type: list
+  version_added: 0.2.0
   elements: dict
   contains:
     item:
@@ -413,6 +420,8 @@ def ensure_present(module, network, existing):
         else:
             prefix = client.create_resource(client.account_path("prefixes"), body,
                                             lambda: find_prefix_by_cidr(client, network))
+            # An adopted prefix (created by a concurrent run, say) may carry other values than this task's.
+            refuse_impossible(module, prefix)
         return True, None, prefix, False
 
     prefix = existing
@@ -431,7 +440,9 @@ def ensure_present(module, network, existing):
         if module.check_mode:
             prefix = dict(prefix, **PENDING_CHECKS)
         else:
-            prefix = client.post(client.account_path("prefixes", existing["id"], "validate")) or prefix
+            # Asking for another check run twice does no harm: retried like a read.
+            validate = client.account_path("prefixes", existing["id"], "validate")
+            prefix = client.post(validate, idempotent=True) or prefix
     return changed, existing, prefix, revalidated
 
 

@@ -37,6 +37,7 @@ options:
       - Each CIDR may be named once. An empty list, or a null element, is refused.
       - Mutually exclusive with O(cidr) and O(id).
     type: list
+    version_added: 0.2.0
     elements: str
   id:
     description:
@@ -311,6 +312,7 @@ missing:
       order given; an empty list when every one was found, or when neither option is set.
   returned: always
   type: list
+  version_added: 0.2.0
   elements: str
   sample: ["198.51.100.0/24"]
 """

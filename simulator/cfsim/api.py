@@ -2,39 +2,20 @@
 
 import re
 
-from . import errors, fields, multipart
-from .store import MAX_ASN, result_info
+from . import addressspace, dls, errors, fields, leases, multipart
+from .reply import Reply, listing
+from .store import MAX_ASN
 
 ID = re.compile(r"[0-9a-f]{32}")
 ACCOUNT = ("accounts", ":account_id", "addressing")
 
 
-class Reply:
-    """A successful answer: a JSON envelope (201/202/200) or raw bytes (LOA download)."""
-
-    def __init__(self, status=200, result=None, with_result=True, listing=False, raw=None, content_type=None,
-                 headers=None):
-        self.status = status
-        self.result = result
-        self.with_result = with_result
-        self.listing = listing
-        self.raw = raw
-        self.content_type = content_type
-        self.headers = headers or {}
-
-    def envelope(self):
-        info = result_info(len(self.result)) if self.listing else None
-        return errors.success(self.result, info, self.with_result)
-
-
-def listing(result):
-    return Reply(result=result, listing=True)
-
-
 # --- handlers: (store, request, **path parameters) -> Reply -------------------------------------------------------
+# Lists come whole (the addressing lists are not paginated); they carry result_info only where the 2026 definition
+# declares it (address maps, delegations, leases, regional-hostname regions), through listing().
 
 def list_prefixes(store, request, **_ids):
-    return listing(store.list_prefixes())
+    return Reply(result=store.list_prefixes())
 
 
 def create_prefix(store, request, **_ids):
@@ -43,6 +24,10 @@ def create_prefix(store, request, **_ids):
     if fields.too_specific(cidr):
         raise errors.ApiError(400, errors.CIDR_TOO_SPECIFIC, "Prefix %s is too small: the smallest prefixes "
                               "Cloudflare supports are /24 (IPv4) and /48 (IPv6)" % cidr)
+    unannounceable = addressspace.unannounceable_reason(cidr)
+    if unannounceable:
+        raise errors.ApiError(400, errors.CIDR_UNANNOUNCEABLE, "Prefix %s %s; it can never be announced on the "
+                              "Internet, so it cannot be a BYOIP prefix" % (cidr, unannounceable))
     asn = fields.integer(body, "asn", 1, MAX_ASN, required=True)
     description = fields.string(body, "description", nullable=True, max_length=1000)
     loa_document_id = fields.string(body, "loa_document_id", nullable=True, max_length=32)
@@ -107,11 +92,11 @@ def delete_delegation(store, request, prefix_id, delegation_id, **_ids):
 
 
 def list_services(store, request, **_ids):
-    return listing(store.list_services())
+    return Reply(result=store.list_services())
 
 
 def list_bindings(store, request, prefix_id, **_ids):
-    return listing(store.list_bindings(prefix_id))
+    return Reply(result=store.list_bindings(prefix_id))
 
 
 def create_binding(store, request, prefix_id, **_ids):
@@ -131,7 +116,7 @@ def delete_binding(store, request, prefix_id, binding_id, **_ids):
 
 
 def list_bgp_prefixes(store, request, prefix_id, **_ids):
-    return listing(store.list_bgp_prefixes(prefix_id))
+    return Reply(result=store.list_bgp_prefixes(prefix_id))
 
 
 def create_bgp_prefix(store, request, prefix_id, **_ids):
@@ -297,7 +282,7 @@ ROUTES = (
     ("DELETE", ADDRESS_MAP + ("accounts", ":member_account_id"), remove_account_member),
     ("PUT", ADDRESS_MAP + ("zones", ":zone_id"), add_zone_member),
     ("DELETE", ADDRESS_MAP + ("zones", ":zone_id"), remove_zone_member),
-)
+) + leases.ROUTES + dls.ROUTES
 
 
 def _bind(pattern, segments):

@@ -13,11 +13,18 @@ from .clock import Clock, rfc3339
 from .control import Control, ControlError
 from .faults import Faults
 from .ratelimit import RateLimiter
+from .registry import World
+from .registry_control import validity_response
 from .requestlog import RequestLog
 from .store import Store
 
 API_ROOT = "/client/v4"
 CONTROL_ROOT = "/__sim"
+
+
+def _not_json(constant):
+    """NaN and Infinity are Python's extensions, not JSON."""
+    raise ValueError("%s is not JSON" % constant)
 
 
 class Request:
@@ -37,8 +44,8 @@ class Request:
             self.json = None
             return
         try:
-            self.json = json.loads(self.body.decode("utf-8"))
-        except ValueError:
+            self.json = json.loads(self.body.decode("utf-8"), parse_constant=_not_json)
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser can follow
             raise errors.ApiError(400, errors.MALFORMED_JSON, "Malformed JSON in request body")
 
 
@@ -59,13 +66,19 @@ class App:
     def __init__(self, config, clock=None, log=None):
         self.config = config
         self.clock = clock or Clock()
-        self.store = Store(config, self.clock)
+        self.world = World()
+        self.store = Store(config, self.clock, self.world)
+        config.auto_outcome = lambda: "world" if self.world.configured else "valid"
+        self.registry_urls = {}
         self.rate_limiter = RateLimiter(config, self.clock)
         self.faults = Faults()
         self.request_log = RequestLog()
         self.control = Control(self)
         self.log = log
+        self.sleep = time.sleep  # the latency's wait; a test may watch it
         self.base_url = None
+        # Set by --openapi: checks every API exchange against the API definition (conformance.py).
+        self.conformance = None
         self._initial_tunables = config.tunables()
 
     def reset(self):
@@ -76,10 +89,18 @@ class App:
         self.clock.set_offset(0.0)
         self.config.update(self._initial_tunables)
         self.store.reset()
+        self.world.reset()
 
     def store_changed(self):
         """The clock offset is part of the saved state, so moving it is a change to save."""
         self.store.mark_changed()
+
+    def registry_servers(self):
+        """Where the registry world is served: {"rpki_validator_url", "whois", "dns"} (None when not served)."""
+        servers = {"rpki_validator_url": self.base_url.replace("/client/v4", "") if self.base_url else None,
+                   "whois": None, "dns": None}
+        servers.update(self.registry_urls)
+        return servers
 
     def clock_document(self):
         return {"now": rfc3339(self.clock.now()), "offset_seconds": self.clock.offset}
@@ -91,6 +112,12 @@ class App:
         if path == CONTROL_ROOT or path.startswith(CONTROL_ROOT + "/"):
             response = self._control(request)
             self._access_log(request, response, "control")
+            return response
+        if path.startswith("/api/v1/validity/") or path == "/validity":
+            # The RPKI validator of the registry world, in Routinator's format; not part of the Cloudflare API.
+            status, content_type, body = validity_response(self, path, request.query)
+            response = Response(status, body, content_type)
+            self._access_log(request, response, "rpki")
             return response
         return self._api(request)
 
@@ -107,16 +134,21 @@ class App:
         return json_response(status, document)
 
     def _api(self, request):
+        if self.config.latency_ms:
+            # Before anything is decided, as a request crossing the network arrives later.
+            self.sleep(self.config.latency_ms / 1000.0)
         credential = auth.identify(request.headers, self.config, request.client_address)
         fault = self.faults.take(request.method, request.path)
         if fault is not None and fault.action == "delay":
-            time.sleep(fault.delay_seconds)
+            self.faults.wait(fault)
         if fault is not None and fault.action == "status":
             response = self._fault_response(fault, credential)
         else:
             response = self._serve(request, credential)
             response.drop = fault is not None and fault.action == "drop"
-        self.request_log.record({
+            if fault is not None and fault.action == "applied_status":  # the work is done; the answer is lost
+                response = self._fault_response(fault, credential)
+        entry = self.request_log.record({
             "time": rfc3339(self.clock.now()),
             "method": request.method,
             "path": request.path,
@@ -126,6 +158,8 @@ class App:
             "user_agent": request.headers.get("User-Agent"),
             "fault": fault.action if fault is not None else None,
         })
+        if self.conformance is not None:
+            self.conformance.check(request, response, entry)
         self._access_log(request, response, credential.scheme, fault)
         return response
 
@@ -152,7 +186,8 @@ class App:
         return json_response(reply.status, reply.envelope(), headers)
 
     def _fault_response(self, fault, credential):
-        headers = {"x-ratelimit-limit": str(self.config.rate_limit[0]), "x-ratelimit-remaining": "0"}
+        # The quota as it stands: an injected fault is not a request the rate limit counted.
+        headers = self.rate_limiter.headers(credential.key)
         if fault.retry_after is not None:
             headers["Retry-After"] = str(fault.retry_after)
         if fault.body is not None:

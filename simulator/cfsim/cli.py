@@ -3,15 +3,18 @@
 import argparse
 import re
 import signal
+import ssl
 import sys
 import threading
 
-from . import __version__, config as defaults, persist
+from . import __version__, addressspace, config as defaults, persist, registry_cli
 from .app import App
 from .clock import Clock
 from .server import Server
 
 ACCOUNT_ID = re.compile(r"[0-9a-f]{32}")
+# How long a stop waits for the requests being served (a delay fault or the latency may hold one).
+DRAIN_SECONDS = 30
 
 
 class Output:
@@ -38,6 +41,13 @@ def _seconds(text):
     if value < 0:
         raise argparse.ArgumentTypeError("must be >= 0")
     return value
+
+
+def _latency_ms(text):
+    try:
+        return defaults.latency_ms(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
 
 
 def _rate_limit(text):
@@ -78,13 +88,34 @@ def parser():
     p.add_argument("--advertisement-hold-seconds", type=_seconds,
                    default=defaults.DEFAULT_ADVERTISEMENT_HOLD_SECONDS,
                    help="minimum simulated seconds between two advertisement toggles (default: %(default)s)")
-    p.add_argument("--validation-outcome", choices=defaults.OUTCOMES, default="valid",
-                   help="how validation checks resolve unless set per CIDR (default: %(default)s)")
+    p.add_argument("--validation-outcome", choices=defaults.OUTCOMES,
+                   help="how validation checks resolve unless set per CIDR (default: world when a registry world "
+                   "is configured, else valid)")
     p.add_argument("--rate-limit", type=_rate_limit, default=defaults.DEFAULT_RATE_LIMIT, metavar="N/SECONDS",
                    help="requests per window per credential (default: 1200/300)")
+    p.add_argument("--latency-ms", type=_latency_ms, default=defaults.DEFAULT_LATENCY_MS, metavar="MS",
+                   help="milliseconds added to every API answer, as a network round trip would (default: 0)")
     p.add_argument("--state-file", help="JSON file to load the state from and save it to (default: none)")
     p.add_argument("--quiet", action="store_true", help="no per-request access log lines on stdout")
+    registry_cli.add_arguments(p)
+    p.add_argument("--openapi", metavar="FILE", help="conformance mode: check every API request and answer against "
+                   "this OpenAPI definition (JSON) and report violations on GET /__sim/conformance and in the log; "
+                   "needs the jsonschema package")
+    p.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate (chain); needs --tls-key")
+    p.add_argument("--tls-key", help="the PEM private key of --tls-cert")
     return p
+
+
+def tls_context(args):
+    """The server's TLS context from --tls-cert/--tls-key, or None for plain HTTP; exits on a bad pair."""
+    if not args.tls_cert:
+        return None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(args.tls_cert, args.tls_key)
+    except (OSError, ssl.SSLError) as exc:
+        sys.exit("cfsim: cannot load the TLS certificate %s and key %s: %s" % (args.tls_cert, args.tls_key, exc))
+    return context
 
 
 def banner(app, args):
@@ -97,22 +128,52 @@ def banner(app, args):
                                                                                    c.user_service_key),
         "cfsim: control API %s" % app.base_url.replace("/client/v4", "/__sim"),
         "cfsim: validation %gs (outcome %s), provisioning %gs, advertisement hold %gs, rate limit %d/%gs"
-        % (c.validation_seconds, c.validation_outcome, c.provisioning_seconds, c.advertisement_hold_seconds,
+        % (c.validation_seconds, c.effective_outcome(), c.provisioning_seconds, c.advertisement_hold_seconds,
            c.rate_limit[0], c.rate_limit[1]),
+        "cfsim: latency %gms added to every API answer" % c.latency_ms,
         "cfsim: state file %s" % (args.state_file or "none (state is lost at exit)"),
-    ]
+    ] + registry_cli.banner(app) + conformance_banner(app)
+
+
+def conformance_banner(app):
+    if app.conformance is None:
+        return []
+    definition = app.conformance.description
+    return ["cfsim: conformance mode: checking against %s (sha256 %s)" % (definition["file"], definition["sha256"])]
+
+
+def enable_conformance(app, path, notice):
+    from .conformance import Conformance, DefinitionError  # pylint: disable=import-outside-toplevel
+    try:
+        app.conformance = Conformance(path, notice=notice)
+    except DefinitionError as exc:
+        sys.exit("cfsim: %s" % exc)
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
+    options = parser()
+    args = options.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        options.error("--tls-cert and --tls-key go together")
+    try:
+        addressspace.load()
+    except ImportError as exc:
+        sys.exit("cfsim: %s" % exc)
     out = Output(sys.stdout)
     config = defaults.Config(
         account_id=args.account_id, api_token=args.api_token, read_only_token=args.read_only_token,
         api_email=args.api_email, api_key=args.api_key, user_service_key=args.user_service_key,
         validation_seconds=args.validation_seconds, provisioning_seconds=args.provisioning_seconds,
         advertisement_hold_seconds=args.advertisement_hold_seconds, validation_outcome=args.validation_outcome,
-        rate_limit=args.rate_limit)
+        rate_limit=args.rate_limit, latency_ms=args.latency_ms)
     app = App(config, Clock(), log=None if args.quiet else out.line)
+    try:
+        registry_cli.load_world(app, args)
+    except (OSError, ValueError) as exc:
+        sys.exit("cfsim: cannot load registry world %s: %s" % (args.registry_world, exc))
+    if args.openapi:
+        # Violations are printed even with --quiet: they are what this mode is for.
+        enable_conformance(app, args.openapi, out.line)
     writer = None
     if args.state_file:
         try:
@@ -123,11 +184,17 @@ def main(argv=None):
             sys.exit("cfsim: cannot load state file %s: %s" % (args.state_file, exc))
         writer = persist.StateWriter(args.state_file, app.store.snapshot)
         app.store.on_change = writer.mark_dirty
+    tls = tls_context(args)
     try:
-        server = Server(args.host, args.port, app)
+        server = Server(args.host, args.port, app, tls=tls)
     except OSError as exc:
         sys.exit("cfsim: cannot listen on %s:%s: %s" % (args.host, args.port, exc))
     app.base_url = server.root_url + "/client/v4"
+    try:
+        registry_servers = registry_cli.start_servers(app, args, args.host, None if args.quiet else out.line)
+    except OSError as exc:
+        server.server_close()
+        sys.exit("cfsim: cannot serve the registry world: %s" % exc)
 
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -140,8 +207,12 @@ def main(argv=None):
     # Event.wait with a timeout keeps the main thread responsive to signals on every platform.
     while not stop.wait(0.5):
         pass
-    server.shutdown()
+    app.faults.clear()  # requests that a delay fault holds go on, so that the drain need not wait for them
+    if not server.drain(DRAIN_SECONDS):
+        print("cfsim: requests still running after %gs; stopping anyway" % DRAIN_SECONDS, file=sys.stderr)
     server.server_close()
+    for registry_server in registry_servers:
+        registry_server.stop()
     if writer is not None:
         writer.close()
     out.line("cfsim: stopped")

@@ -4,6 +4,7 @@ import re
 
 from . import errors, fields, faults as faults_module
 from .config import CHECK_STATES, OUTCOMES
+from .registry_control import RegistryControl
 from .store import PROVISIONING_STATES, check_states_document
 
 ID = re.compile(r"[0-9a-f]{32}")
@@ -34,7 +35,7 @@ def _ok(fn, *args):
         raise ControlError(exc.status, exc.message)
 
 
-class Control:
+class Control(RegistryControl):
     def __init__(self, app):
         self.app = app
 
@@ -44,7 +45,7 @@ class Control:
         rest = segments[1:]
         handler = getattr(self, "%s_%s" % (method.lower(), name.replace("-", "_")), None)
         # Only the test-only state routes take an id; /faults/<id> would otherwise act on every fault.
-        if handler is None or (rest and name not in ("prefixes", "bindings", "address_maps")):
+        if handler is None or (rest and name not in ("prefixes", "bindings", "address_maps", "leases")):
             raise ControlError(404, "no control route %s /__sim/%s" % (method, "/".join(segments)))
         return handler(rest, query, body)
 
@@ -80,7 +81,7 @@ class Control:
             return 200, _ok(self.app.config.update, _object(body))
 
     def get_validation_outcomes(self, _rest, _query, _body):
-        return 200, {"default": self.app.config.validation_outcome, "cidrs": self.app.store.list_outcomes()}
+        return 200, {"default": self.app.config.effective_outcome(), "cidrs": self.app.store.list_outcomes()}
 
     def post_validation_outcomes(self, _rest, _query, body):
         body = _object(body)
@@ -110,10 +111,7 @@ class Control:
         return 200, self.app.clock_document()
 
     def post_clock(self, _rest, _query, body):
-        seconds = _object(body).get("advance_seconds")
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
-            raise ControlError(400, "advance_seconds must be a number >= 0 (the clock only moves forward)")
-        self.app.clock.advance(seconds)
+        _ok(self.app.clock.advance, _object(body).get("advance_seconds"))
         self.app.store_changed()
         return 200, self.app.clock_document()
 
@@ -130,6 +128,8 @@ class Control:
             raise ControlError(400, 'give "cidr" or "prefix_id"')
         if record is None:
             raise ControlError(404, "no such prefix")
+        if body.get("via") is not None:
+            return self.publish_in_world(record, body["via"])
         return 200, store.publish_token(record)
 
     def patch_prefixes(self, rest, _query, body):
@@ -165,6 +165,32 @@ class Control:
                            for name, value in body.items()):
             raise ControlError(400, "settable: can_delete (bool), can_modify_ips (bool)")
         return 200, _ok(self.app.store.force_address_map, map_id, body)
+
+    # --- leases: Cloudflare assigns them, so only the control API can add them ------------------------------------
+
+    def post_leases(self, rest, _query, body):
+        if rest:
+            raise ControlError(404, "POST /__sim/leases takes no id")
+        return 200, _ok(self.app.store.leases.add, body)
+
+    def delete_leases(self, rest, _query, _body):
+        if not self.app.store.leases.remove(self._id(rest)):
+            raise ControlError(404, "no such lease")
+        return 200, {"deleted": rest[0]}
+
+    # --- conformance mode (--openapi): violations outlive a reset, they describe the whole run -----------------
+
+    def _conformance(self):
+        if self.app.conformance is None:
+            raise ControlError(404, "conformance mode is off (start cfsim with --openapi FILE)")
+        return self.app.conformance
+
+    def get_conformance(self, _rest, _query, _body):
+        return 200, self._conformance().report()
+
+    def delete_conformance(self, _rest, _query, _body):
+        self._conformance().clear()
+        return 200, {"cleared": True}
 
     # --- faults ---------------------------------------------------------------------------------------------------
 

@@ -18,6 +18,9 @@ NO_ROUTE = 7003
 UNKNOWN_EMAIL_KEY = 9103
 MISSING_AUTH = 9106
 AUTHENTICATION_ERROR = 10000
+# Cloudflare's docs show this one for a DLS prefix binding whose CIDR is already bound (cfsim's own 1108, Magic
+# Transit only as the default binding, happens to share the number: the two APIs number their errors apart).
+DLS_BINDING_CONFLICT = 1108
 
 # --- cfsim's own codes ----------------------------------------------------------------------------------------
 # 400: request body and parameters
@@ -37,6 +40,10 @@ IP_INVALID = 1113
 IP_NOT_OWNED = 1114
 MULTIPART_INVALID = 1115
 BODY_TOO_LARGE = 1116
+CIDR_UNANNOUNCEABLE = 1117
+REGION_UNKNOWN = 1118
+PREFIX_UNKNOWN = 1119
+QUERY_INVALID = 1120
 # 404: well-formed identifiers that name nothing
 PREFIX_NOT_FOUND = 1201
 LOA_NOT_FOUND = 1202
@@ -46,6 +53,8 @@ BGP_PREFIX_NOT_FOUND = 1205
 ADDRESS_MAP_NOT_FOUND = 1206
 ADDRESS_MAP_IP_NOT_FOUND = 1207
 MEMBERSHIP_NOT_FOUND = 1208
+DLS_BINDING_NOT_FOUND = 1209
+REGION_NOT_FOUND = 1210
 # 409: conflicts with the current state
 PREFIX_DUPLICATE = 1301
 PREFIX_OVERLAP = 1302
@@ -68,6 +77,8 @@ ON_DEMAND_NOT_ENABLED = 1317
 ADVERTISEMENT_HOLD = 1401
 # 5xx (and other statuses) injected through the control API
 INJECTED_FAULT = 1501
+# 503: cfsim itself
+SHUTTING_DOWN = 1601
 
 RATE_LIMIT_MESSAGE = "Please wait and consider throttling your request speed"
 

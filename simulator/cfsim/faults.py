@@ -1,10 +1,15 @@
-"""Injected faults: the next N requests matching a method and a path pattern misbehave in a chosen way."""
+"""Injected faults: the next N requests matching a method and a path pattern misbehave in a chosen way.
+
+status: answer without doing the work; applied_status: do the work, then answer the status instead of the real
+answer; drop: do the work, then close the connection unanswered; delay: wait, then serve normally.
+"""
 
 import re
 import threading
 import uuid
 
-ACTIONS = ("status", "drop", "delay")
+ACTIONS = ("status", "applied_status", "drop", "delay")
+STATUS_ACTIONS = ("status", "applied_status")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -58,7 +63,7 @@ def parse(document):
     if action not in ACTIONS:
         raise ValueError("action must be one of %s" % ", ".join(ACTIONS))
     count = _number(document, "count", 1, default=1, integer=True)
-    status = _number(document, "status", 100, default=500 if action == "status" else None, integer=True)
+    status = _number(document, "status", 100, default=500 if action in STATUS_ACTIONS else None, integer=True)
     if status is not None and status > 599:
         raise ValueError("status must be an HTTP status code")
     delay = _number(document, "delay_seconds", 0, default=1 if action == "delay" else None)
@@ -73,6 +78,7 @@ class Faults:
     def __init__(self):
         self._lock = threading.Lock()
         self._faults = []
+        self._release = threading.Event()  # set by clear(): delayed requests go on at once
 
     def add(self, fault):
         with self._lock:
@@ -80,8 +86,17 @@ class Faults:
         return fault
 
     def clear(self):
+        """Remove every pending fault and let requests that a delay fault holds go on now."""
         with self._lock:
             self._faults = []
+            self._release.set()
+            self._release = threading.Event()
+
+    def wait(self, fault):
+        """Hold a request for the fault's delay_seconds, or until clear() releases it."""
+        with self._lock:
+            release = self._release
+        release.wait(fault.delay_seconds)
 
     def describe(self):
         with self._lock:

@@ -17,6 +17,8 @@ def load(path):
             return json.load(handle)
     except FileNotFoundError:
         return None
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply")
 
 
 class StateWriter:

@@ -3,11 +3,15 @@
 import email.utils
 import http.server
 import socket
+import ssl
+import sys
+import threading
 
 from . import errors
 from .app import Request
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
+TLS_HANDSHAKE_SECONDS = 30
 
 
 class Server(http.server.ThreadingHTTPServer):
@@ -16,13 +20,48 @@ class Server(http.server.ThreadingHTTPServer):
     # The default backlog of 5 makes a burst of new connections wait for a 1 s SYN retransmit.
     request_queue_size = 128
 
-    def __init__(self, host, port, app):
+    def __init__(self, host, port, app, tls=None):
+        """tls: an ssl.SSLContext to serve HTTPS with (--tls-cert/--tls-key), or None for plain HTTP."""
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host, port), Handler)
         self.app = app
+        self.tls = tls
         shown = "[%s]" % host if ":" in host else host
-        self.root_url = "http://%s:%d" % (shown, self.server_address[1])
+        self.root_url = "%s://%s:%d" % ("https" if tls else "http", shown, self.server_address[1])
+        self._in_flight = 0
+        self._draining = False
+        self._idle = threading.Condition()
+
+    def admit(self):
+        """Count a request in; False once draining (a keep-alive connection outlives serve_forever)."""
+        with self._idle:
+            if self._draining:
+                return False
+            self._in_flight += 1
+            return True
+
+    def finished(self):
+        with self._idle:
+            self._in_flight -= 1
+            self._idle.notify_all()
+
+    def drain(self, timeout):
+        """Stop serving: no new connection, no new request; wait for the requests being served to be answered.
+
+        Whatever was answered before drain returns is in the state that is saved afterwards, so a clean stop loses
+        no acknowledged write. Returns False when requests were still running at the timeout.
+        """
+        self.shutdown()
+        with self._idle:
+            self._draining = True
+            return self._idle.wait_for(lambda: self._in_flight == 0, timeout)
+
+    def handle_error(self, request, client_address):
+        # A client that refuses cfsim's certificate hangs up during the handshake: its business, not a fault here.
+        if isinstance(sys.exc_info()[1], (ssl.SSLError, ConnectionError, socket.timeout)):
+            return
+        super().handle_error(request, client_address)
 
 
 class BodyTooLarge(Exception):
@@ -35,6 +74,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server_version = "cfsim"
     sys_version = ""
+
+    def setup(self):
+        if self.server.tls is not None:  # the handshake runs in this connection's thread, not the accept loop
+            self.request.settimeout(TLS_HANDSHAKE_SECONDS)
+            self.request = self.server.tls.wrap_socket(self.request, server_side=True)
+            self.request.settimeout(None)
+        super().setup()
 
     def do_GET(self):
         self._serve()
@@ -88,6 +134,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def _serve(self, head=False):
+        if not self.server.admit():
+            self.close_connection = True
+            error = errors.ApiError(503, errors.SHUTTING_DOWN, "cfsim is shutting down; the request was not served")
+            self._send(503, errors.dumps(error.envelope()), "application/json", {"Connection": "close"}, head)
+            return
+        try:
+            self._answer(head)
+        finally:
+            self.server.finished()
+
+    def _answer(self, head):
         try:
             body = self._read_body()
         except (BodyTooLarge, ValueError):

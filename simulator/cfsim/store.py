@@ -12,7 +12,7 @@ import math
 import threading
 import uuid
 
-from . import errors, fields
+from . import dls, errors, fields, leases
 from .clock import rfc3339
 from .config import CHECK_STATES
 from .ipindex import IntervalIndex
@@ -44,16 +44,17 @@ def new_id():
     return uuid.uuid4().hex
 
 
-def result_info(count):
-    return {"count": count, "page": 1, "per_page": count, "total_count": count, "total_pages": 1}
-
-
 class Store:
-    def __init__(self, config, clock):
+    def __init__(self, config, clock, world=None):
         self.lock = threading.RLock()
         self.config = config
         self.clock = clock
+        self.world = world
         self.on_change = None
+        # Resources kept in modules of their own; each has clear, snapshot, load, prefix_deleted and settle.
+        self.regional = dls.RegionalServices(self)
+        self.leases = leases.Leases(self)
+        self.parts = (self.regional, self.leases)
         self._clear()
 
     # --- bookkeeping -------------------------------------------------------------------------------------------
@@ -70,6 +71,8 @@ class Store:
         self.whole_bgp = {}
         self.address_maps = {}
         self.outcomes = {}
+        for part in self.parts:
+            part.clear()
 
     def _changed(self):
         if self.on_change is not None:
@@ -91,6 +94,10 @@ class Store:
         self._resolve(record, self.clock.now())
         return record
 
+    def prefix_record(self, prefix_id):
+        """The stored prefix with its checks resolved up to now; 404 when there is none."""
+        return self._prefix(prefix_id)
+
     def _child(self, table, code, what, prefix_id, child_id):
         self._prefix(prefix_id)
         record = table.get(prefix_id, {}).get(child_id)
@@ -105,8 +112,12 @@ class Store:
         record["ownership_validation_state"] = "pending"
         record["check_started_at"] = now
 
-    @staticmethod
-    def _outcome_states(outcome):
+    def _outcome_states(self, outcome, record):
+        if outcome == "world":
+            irr, rpki, ownership = self.world.validation_states(record["cidr"], record["asn"],
+                                                                record["ownership_validation_token"])
+            # A token published through POST /__sim/ownership-tokens (without "via") counts as seen, as before.
+            return irr, rpki, "valid" if record.get("token_published_at") is not None else ownership
         if isinstance(outcome, dict):
             return (outcome.get("irr", "valid"), outcome.get("rpki", "valid"), outcome.get("ownership", "valid"))
         return OUTCOME_STATES[outcome]
@@ -118,7 +129,7 @@ class Store:
         resolved_at = started + self.config.validation_seconds
         if now < resolved_at:
             return
-        outcome = self.outcomes.get(record["cidr"], self.config.validation_outcome)
+        outcome = self.outcomes.get(record["cidr"], self.config.effective_outcome())
         if outcome == "manual":
             published = record.get("token_published_at")
             if published is None:
@@ -127,7 +138,7 @@ class Store:
                 record["modified_at"] = max(record["modified_at"], resolved_at)
                 return
             resolved_at = max(resolved_at, published)
-        irr, rpki, ownership = self._outcome_states(outcome)
+        irr, rpki, ownership = self._outcome_states(outcome, record)
         record["irr_validation_state"] = irr
         record["rpki_validation_state"] = rpki
         record["ownership_validation_state"] = ownership
@@ -319,6 +330,8 @@ class Store:
             self.index.remove(self.networks.pop(prefix_id))
             for table in (self.delegations, self.bindings, self.bgp, self.whole_bgp):
                 table.pop(prefix_id, None)
+            for part in self.parts:
+                part.prefix_deleted(prefix_id)
             self._changed()
 
     def validate_prefix(self, prefix_id):
@@ -363,7 +376,7 @@ class Store:
     def create_delegation(self, prefix_id, cidr, delegated_account_id):
         with self.lock:
             record = self._prefix(prefix_id)
-            self._require_inside(cidr, prefix_id, record)
+            self.require_inside(cidr, record)
             if delegated_account_id == record["account_id"]:
                 raise errors.ApiError(400, errors.DELEGATION_TO_SELF,
                                       "A prefix cannot be delegated to the account that owns it")
@@ -386,8 +399,8 @@ class Store:
             self._changed()
             return {"id": delegation_id}
 
-    def _require_inside(self, cidr, prefix_id, record):
-        parent = self.networks[prefix_id]
+    def require_inside(self, cidr, record):
+        parent = self.networks[record["id"]]
         if cidr.version != parent.version or not cidr.subnet_of(parent):
             raise errors.ApiError(400, errors.CIDR_OUTSIDE_PREFIX, "%s is not within prefix %s"
                                   % (cidr, record["cidr"]))
@@ -406,13 +419,18 @@ class Store:
 
     def get_binding(self, prefix_id, binding_id):
         with self.lock:
+            self._prefix(prefix_id)
+            # A Regional Services prefix binding shares its id with a service binding (Cloudflare's docs).
+            regional = self.regional.service_binding_view(prefix_id, binding_id, self.clock.now())
+            if regional is not None:
+                return regional
             record = self._child(self.bindings, errors.BINDING_NOT_FOUND, "Service binding", prefix_id, binding_id)
             return self._binding_view(record, self.clock.now())
 
     def create_binding(self, prefix_id, cidr, service_id):
         with self.lock:
             prefix = self._prefix(prefix_id)
-            self._require_inside(cidr, prefix_id, prefix)
+            self.require_inside(cidr, prefix)
             service_name = SERVICE_NAMES.get(service_id)
             if service_name is None:
                 raise errors.ApiError(400, errors.SERVICE_UNKNOWN, "service_id %s names no service; see GET "
@@ -496,7 +514,7 @@ class Store:
     def create_bgp_prefix(self, prefix_id, cidr):
         with self.lock:
             prefix = self._prefix(prefix_id)
-            self._require_inside(cidr, prefix_id, prefix)
+            self.require_inside(cidr, prefix)
             if fields.too_specific(cidr):
                 raise errors.ApiError(400, errors.CIDR_TOO_SPECIFIC, "BGP prefix %s is too specific: the longest "
                                       "advertisable prefixes are /24 (IPv4) and /48 (IPv6)" % cidr)
@@ -599,8 +617,8 @@ class Store:
         if not isinstance(text, str):
             raise errors.ApiError(400, errors.IP_INVALID, "IP addresses must be strings")
         address = fields.address(text)
-        if self.index.containing(address) is None:
-            raise errors.ApiError(400, errors.IP_NOT_OWNED, "%s is not within a prefix owned by the account"
+        if self.index.containing(address) is None and not self.leases.holds(address):
+            raise errors.ApiError(400, errors.IP_NOT_OWNED, "%s is not within a prefix or a lease of the account"
                                   % address)
         return str(address)
 
@@ -715,6 +733,8 @@ class Store:
             for record in children.values():
                 if self._deployed(record, now):
                     record["deployed"] = True
+        for part in self.parts:
+            part.settle(now)
 
     def settle(self):
         """Resolve every check and deployment already due, so a change of outcome or timing only affects later ones."""
@@ -772,6 +792,9 @@ class Store:
                     children[binding_id]["state_override"] = state
                     self._changed()
                     return self._binding_view(children[binding_id], self.clock.now())
+            regional = self.regional.force_state(binding_id, state)
+            if regional is not None:
+                return regional
             raise errors.not_found(errors.BINDING_NOT_FOUND, "Service binding", binding_id)
 
     def force_address_map(self, map_id, changes):
@@ -788,12 +811,15 @@ class Store:
         with self.lock:
             # Settled first, so a restart with other timings does not undo what was already due.
             self._settle(self.clock.now())
+            document = {}
+            for part in self.parts:
+                document.update(part.snapshot())
             loas = []
             for record in self.loas.values():
                 copy = dict(record)
                 copy["content"] = base64.b64encode(record["content"]).decode("ascii")
                 loas.append(copy)
-            return {
+            document.update({
                 "version": STATE_VERSION,
                 "clock_offset": self.clock.offset,
                 "prefixes": [dict(record) for record in self.prefixes.values()],
@@ -805,30 +831,42 @@ class Store:
                                       memberships=[dict(m) for m in record["memberships"]])
                                  for record in self.address_maps.values()],
                 "validation_outcomes": dict(self.outcomes),
-            }
+            })
+            return document
 
     def load(self, document):
+        """Replace the state with a saved document; ValueError (with the reason) when it cannot be loaded."""
+        if not isinstance(document, dict):
+            raise ValueError("the state file must hold a JSON object, not %s" % type(document).__name__)
         if document.get("version") != STATE_VERSION:
             raise ValueError("unsupported state file version %r" % document.get("version"))
         with self.lock:
             self._clear()
             self.clock.set_offset(document.get("clock_offset", 0.0))
-            for record in document["prefixes"]:
-                self._index_prefix(record, ipaddress.ip_network(record["cidr"]))
-            for record in document["loa_documents"]:
-                record["content"] = base64.b64decode(record["content"])
-                self.loas[record["id"]] = record
-            for record in document["delegations"]:
-                self.delegations.setdefault(record["parent_prefix_id"], {})[record["id"]] = record
-            for record in document["bindings"]:
-                self.bindings.setdefault(record["prefix_id"], {})[record["id"]] = record
-            for record in document["bgp_prefixes"]:
-                self.bgp.setdefault(record["prefix_id"], {})[record["id"]] = record
-                if record["cidr"] == self.prefixes[record["prefix_id"]]["cidr"]:
-                    self.whole_bgp[record["prefix_id"]] = record["id"]
-            for record in document["address_maps"]:
-                self.address_maps[record["id"]] = record
-            self.outcomes = dict(document.get("validation_outcomes", {}))
+            try:
+                self._load_records(document)
+            except (KeyError, TypeError, AttributeError) as exc:
+                raise ValueError("malformed state (%s: %s)" % (type(exc).__name__, exc))
+
+    def _load_records(self, document):
+        for record in document["prefixes"]:
+            self._index_prefix(record, ipaddress.ip_network(record["cidr"]))
+        for record in document["loa_documents"]:
+            record["content"] = base64.b64decode(record["content"])
+            self.loas[record["id"]] = record
+        for record in document["delegations"]:
+            self.delegations.setdefault(record["parent_prefix_id"], {})[record["id"]] = record
+        for record in document["bindings"]:
+            self.bindings.setdefault(record["prefix_id"], {})[record["id"]] = record
+        for record in document["bgp_prefixes"]:
+            self.bgp.setdefault(record["prefix_id"], {})[record["id"]] = record
+            if record["cidr"] == self.prefixes[record["prefix_id"]]["cidr"]:
+                self.whole_bgp[record["prefix_id"]] = record["id"]
+        for record in document["address_maps"]:
+            self.address_maps[record["id"]] = record
+        self.outcomes = dict(document.get("validation_outcomes", {}))
+        for part in self.parts:
+            part.load(document)
 
 
 def check_states_document(document):

@@ -4,6 +4,10 @@
     sim.base_url      # http://127.0.0.1:PORT/client/v4
     sim.control("POST", "/clock", {"advance_seconds": 60})
     sim.stop()        # SIGTERM; returns the exit code (0 when cfsim shut down cleanly)
+
+cfsim runs in conformance mode against the API definition pinned in tests/openapi: it checks every request it
+receives and every answer it gives. stop() raises ConformanceError when it recorded a violation, so a suite that
+sends a request the definition does not allow, or meets an answer it does not describe, fails.
 """
 
 import collections
@@ -13,12 +17,15 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import threading
 import urllib.parse
 
-URL_PATTERN = re.compile(r"(http://\S+?)/client/v4")
+URL_PATTERN = re.compile(r"(https?://\S+?)/client/v4")
+OPENAPI_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "openapi",
+                            "cloudflare-addressing-openapi-2026.json")
 DEFAULTS = {
     "--account-id": "023e105f4ecef8ad9ca31a8372d0c353",
     "--api-token": "cfsim-token-0123456789abcdef0123456789ab",
@@ -28,6 +35,19 @@ DEFAULTS = {
     "--user-service-key": "v1.0-cfsim-user-service-key",
 }
 START_TIMEOUT = 30
+
+
+class ConformanceError(AssertionError):
+    """cfsim recorded requests or answers that the API definition does not allow."""
+
+
+def describe_violations(violations, limit=20):
+    lines = ["%s of %s %s (status %s, operation %s): %s" % (
+        violation["direction"], violation["method"], violation["path"], violation["status"], violation["operation"],
+        "; ".join(violation["problems"])) for violation in violations[:limit]]
+    if len(violations) > limit:
+        lines.append("... and %d more" % (len(violations) - limit))
+    return "\n".join(lines)
 
 
 class ControlError(Exception):
@@ -47,6 +67,14 @@ def cfsim_executable():
     if not found:
         raise RuntimeError("cfsim is not installed next to %s nor on PATH (run make venv)" % sys.executable)
     return found
+
+
+def unverified_tls():
+    """A client TLS context that accepts any certificate: for the control API of a test's own simulator only."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def _option(args, name):
@@ -72,6 +100,7 @@ class SimProcess:
         self.email = _option(args, "--api-email")
         self.api_key = _option(args, "--api-key")
         self.user_service_key = _option(args, "--user-service-key")
+        self.conforming = any(arg == "--openapi" or arg.startswith("--openapi=") for arg in args)
         # cfsim logs every request on stdout; keep draining it so the pipe never fills and blocks the server.
         self.output = collections.deque([first_line.rstrip("\n")], maxlen=2000)
         self._drain = threading.Thread(target=self._read_output, daemon=True)
@@ -86,7 +115,11 @@ class SimProcess:
         split = urllib.parse.urlsplit(self.control_url)
         if path.startswith("/__sim"):
             path = path[len("/__sim"):]
-        connection = http.client.HTTPConnection(split.hostname, split.port, timeout=30)
+        if split.scheme == "https":  # cfsim --tls-cert: the test's own simulator, whatever its certificate
+            connection = http.client.HTTPSConnection(split.hostname, split.port, timeout=30,
+                                                     context=unverified_tls())
+        else:
+            connection = http.client.HTTPConnection(split.hostname, split.port, timeout=30)
         try:
             body = None if json is None else jsonlib.dumps(json)
             headers = {"Content-Type": "application/json"} if body is not None else {}
@@ -108,8 +141,24 @@ class SimProcess:
     def advance(self, seconds):
         return self.control("POST", "/clock", {"advance_seconds": seconds})
 
-    def stop(self, sig=signal.SIGTERM, timeout=30):
-        """Signal cfsim and return its exit code."""
+    def conformance(self):
+        """What conformance mode found so far: {checked, tolerated, violations, ...} (GET /__sim/conformance)."""
+        return self.control("GET", "/conformance")
+
+    def take_violations(self):
+        """The violations recorded so far, which are then forgotten."""
+        violations = self.conformance()["violations"]
+        self.control("DELETE", "/conformance")
+        return violations
+
+    def stop(self, sig=signal.SIGTERM, timeout=30, check_conformance=True):
+        """Signal cfsim and return its exit code; raise ConformanceError if it recorded violations."""
+        violations = []
+        if check_conformance and self.conforming and self.process.poll() is None:
+            try:
+                violations = self.conformance()["violations"]
+            except OSError:  # killed a moment ago: there is nobody left to ask
+                violations = []
         if self.process.poll() is None:
             self.process.send_signal(sig)
             try:
@@ -118,6 +167,9 @@ class SimProcess:
                 self.process.kill()
                 self.process.wait()
         self._drain.join(timeout=5)
+        if violations:
+            raise ConformanceError("cfsim found %d exchange(s) that the API definition %s does not allow:\n%s"
+                                   % (len(violations), OPENAPI_FILE, describe_violations(violations)))
         return self.process.returncode
 
     def __enter__(self):
@@ -127,9 +179,14 @@ class SimProcess:
         self.stop()
 
 
-def start_cfsim(*extra_args):
-    """Launch cfsim --port 0 with extra_args and wait for its first line (the base URL)."""
+def start_cfsim(*extra_args, conformance=True):
+    """Launch cfsim --port 0 with extra_args and wait for its first line (the base URL).
+
+    With conformance (the default), cfsim checks every exchange against the pinned API definition.
+    """
     args = list(extra_args)
+    if conformance and not any(arg == "--openapi" or arg.startswith("--openapi=") for arg in args):
+        args = ["--openapi", OPENAPI_FILE] + args
     process = subprocess.Popen([cfsim_executable(), "--port", "0"] + args, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, bufsize=1)
     lines = []

@@ -33,12 +33,12 @@ def test_collection_declares_its_python_requirements():
     assert metadata["dependencies"] == {"python": "requirements.txt"}, "no system packages are needed"
     lines = [line for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.startswith("#")]
-    assert requirement_names(lines) == {"requests"}
+    assert requirement_names(lines) == {"requests", "dnspython"}
 
 
 def test_introspect_reports_requests_for_the_staged_collection():
     python, system = introspected_python_requirements(ROOT.parents[2])
-    assert requirement_names(python) == {"requests"}
+    assert requirement_names(python) == {"requests", "dnspython"}
     assert any("cloudflare.addressing" in line for line in python)
     assert system == []
 
@@ -79,7 +79,7 @@ def test_create_writes_a_build_context(build_context, tarball):
     assert (build_context / "_build" / "scripts" / "introspect.py").is_file()
 
 
-def test_galaxy_stage_of_the_build_installs_the_collection_and_finds_requests(build_context, tmp_path):
+def test_galaxy_stage_of_the_build_installs_the_collection_and_finds_its_requirements(build_context, tmp_path):
     # The image build runs `ansible-galaxy collection install -r requirements.yml` in _build, then introspects.
     installed = tmp_path / "collections"
     # Installing into an empty collections path, as in the image: otherwise ansible-galaxy sees the staged copy
@@ -88,4 +88,4 @@ def test_galaxy_stage_of_the_build_installs_the_collection_and_finds_requests(bu
              cwd=str(build_context / "_build"), collections_path=installed)
     assert (installed / "ansible_collections" / "cloudflare" / "addressing" / "meta" / "runtime.yml").is_file()
     python, _system = introspected_python_requirements(installed)
-    assert requirement_names(python) == {"requests"}
+    assert requirement_names(python) == {"requests", "dnspython"}

@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "helpers"))
 
-from cfsim_runner import start_cfsim  # noqa: E402  pylint: disable=wrong-import-position
+from cfsim_runner import describe_violations, start_cfsim  # noqa: E402  pylint: disable=wrong-import-position
 from simapi import OPENAPI_FILE, Api  # noqa: E402  pylint: disable=wrong-import-position
 
 
@@ -19,9 +19,23 @@ def sim():
     assert process.stop() == 0, "\n".join(process.output)
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sends_invalid_requests: the test sends requests the API definition does not "
+                            "allow on purpose; only cfsim's answers must conform")
+
+
 @pytest.fixture(autouse=True)
 def fresh(sim):
     sim.reset()
+
+
+@pytest.fixture(autouse=True)
+def conforming(request, sim):
+    """After each test: every answer cfsim gave, and every request the test sent, conform to the API definition."""
+    yield
+    excused = {"request"} if request.node.get_closest_marker("sends_invalid_requests") else set()
+    violations = [found for found in sim.take_violations() if found["direction"] not in excused]
+    assert not violations, describe_violations(violations)
 
 
 @pytest.fixture
@@ -32,8 +46,6 @@ def api(sim):
 
 
 @pytest.fixture(scope="session")
-def openapi():
-    if not OPENAPI_FILE.is_file():
-        pytest.skip("reference OpenAPI file %s is absent (set CFSIM_REFERENCE_DIR to the directory holding "
-                    "cloudflare-addressing-openapi.json)" % OPENAPI_FILE)
+def definition():
+    """The 2026 API definition pinned in tests/openapi."""
     return json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))

@@ -5,12 +5,13 @@ import pathlib
 
 import requests
 
-# The reference material lives beside the repository (../shared/reference); the Makefile passes its absolute path
-# because the tests run from a staged copy elsewhere.
 COLLECTION_ROOT = pathlib.Path(__file__).resolve().parents[2]
+# The API definition is pinned in the repository (tests/openapi/NOTICE.md says where it comes from).
+OPENAPI_FILE = COLLECTION_ROOT / "tests" / "openapi" / "cloudflare-addressing-openapi-2026.json"
+# The reference markdown lives beside the repository (../shared/reference), absent on CI; the Makefile passes its
+# absolute path because the tests run from a staged copy elsewhere.
 REFERENCE_DIR = pathlib.Path(os.environ.get("CFSIM_REFERENCE_DIR",
                                             str(COLLECTION_ROOT.parent / "shared" / "reference")))
-OPENAPI_FILE = REFERENCE_DIR / "cloudflare-addressing-openapi.json"
 HEX32 = r"^[0-9a-f]{32}$"
 RFC3339 = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$"
 MAGIC_TRANSIT = "a27bad1df961240cf0ad7125b68d1cb0"
@@ -28,6 +29,7 @@ class Api:
         self.session.headers.update(headers if headers is not None
                                     else {"Authorization": "Bearer %s" % sim.api_token})
         self.account = "%s/accounts/%s/addressing" % (sim.base_url, sim.account_id)
+        self.dls = "%s/accounts/%s/dls" % (sim.base_url, sim.account_id)
 
     def url(self, path):
         return path if path.startswith("http") else self.account + path

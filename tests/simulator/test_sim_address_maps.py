@@ -42,6 +42,7 @@ def test_minimal_create(api):
     assert made["enabled"] is False and made["description"] is None and made["ips"] == [] and made["memberships"] == []
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("body, code", [
     ({"ips": ["192.0.2.1"]}, 1114),
     ({"ips": ["not-an-ip"]}, 1113),
@@ -98,12 +99,14 @@ def test_cloudflare_managed_maps(api, sim):
     api.fails("DELETE", "/address_maps/%s/ips/203.0.113.1" % made["id"], status=409, code=1316)
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("body", [{"enabled": "no"}, {"default_sni": 5}, {"description": ["x"]}])
 def test_edit_rejects_bad_values(api, body):
     made = api.ok("POST", "/address_maps", {})
     api.fails("PATCH", "/address_maps/%s" % made["id"], body, code=1103)
 
 
+@pytest.mark.sends_invalid_requests
 def test_unknown_map_is_404_everywhere(api):
     unknown = "/address_maps/%s" % ("f" * 32)
     for method, path in (("GET", ""), ("PATCH", ""), ("DELETE", ""), ("PUT", "/ips/203.0.113.1"),

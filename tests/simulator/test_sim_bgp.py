@@ -38,6 +38,7 @@ def test_create_more_specific_bgp_prefixes(api):
     assert api.ok("GET", "/prefixes/%s" % prefix["id"])["on_demand_enabled"] is False, "not the whole prefix"
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("body, status, code", [
     ({}, 400, 1102),
     ({"cidr": "203.0.113.0/25"}, 400, 1105),
@@ -134,6 +135,7 @@ def test_edit_other_settings(api, sim):
     assert unchanged == edited
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("body", [
     {"asn_prepend_count": 4}, {"asn_prepend_count": -1}, {"asn_prepend_count": "1"}, {"asn_prepend_count": True},
     {"auto_advertise_withdraw": "yes"}, {"on_demand": True}, {"on_demand": {"advertised": "true"}},
@@ -163,6 +165,7 @@ def test_legacy_status_without_bgp_prefix(api):
     api.fails("PATCH", "/prefixes/%s/bgp/status" % prefix["id"], {"advertised": True}, status=409, code=1317)
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("body, code", [({}, 1102), ({"advertised": "yes"}, 1103), ({"advertised": None}, 1103)])
 def test_legacy_status_body_rules(api, body, code):
     prefix, _default, _bgp = api.bound_prefix()

@@ -72,6 +72,7 @@ def test_first_binding_must_be_the_whole_prefix(api):
               status=409, code=1305)
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("body, status, code", [
     ({"service_id": CDN}, 400, 1102),
     ({"cidr": "203.0.113.16/29"}, 400, 1102),

@@ -1,14 +1,23 @@
 """cfsim as a real process: announcement, clean stops on SIGINT and SIGTERM, options, and --state-file."""
 
+import ipaddress
+import itertools
 import json
+import os
+import pathlib
+import shutil
 import signal
 import socket
 import subprocess
+import sys
+import threading
 import time
 
 import pytest
+import requests
 
-from cfsim_runner import cfsim_executable, start_cfsim
+import cfsim
+from cfsim_runner import SimProcess, cfsim_executable, start_cfsim
 from simapi import CDN, PDF, Api
 
 
@@ -158,13 +167,104 @@ def test_state_is_saved_soon_after_a_change_not_only_at_exit(tmp_path):
         assert again.stop() == 0
 
 
-def test_unreadable_state_file_is_refused(tmp_path):
+@pytest.mark.parametrize("content, message", [
+    ("{not json", "cannot load state file"),
+    (json.dumps({"version": 99}), "unsupported state file version 99"),
+    (json.dumps([]), "the state file must hold a JSON object, not list"),
+    ("[" * 100000, "nested too deeply"),
+    (json.dumps({"version": 1, "clock_offset": 3e11}), "past 9999-01-01T00:00:00Z"),
+    (json.dumps({"version": 1, "clock_offset": -1}), "clock_offset must be a finite number of seconds >= 0"),
+    (json.dumps({"version": 1, "clock_offset": 0, "prefixes": [7]}), "malformed state (TypeError"),
+    (json.dumps({"version": 1, "clock_offset": 0, "prefixes": [{"cidr": "192.0.2.0/24"}]}),
+     "malformed state (KeyError"),
+])
+def test_unusable_state_file_is_refused_with_the_documented_message(tmp_path, content, message):
     state = tmp_path / "state.json"
-    state.write_text("{not json")
+    state.write_text(content)
     result = subprocess.run([cfsim_executable(), "--port", "0", "--state-file", str(state)], capture_output=True,
                             text=True, timeout=30, check=False)
-    assert result.returncode == 1 and "cannot load state file" in result.stderr
-    state.write_text(json.dumps({"version": 99}))
-    result = subprocess.run([cfsim_executable(), "--port", "0", "--state-file", str(state)], capture_output=True,
-                            text=True, timeout=30, check=False)
-    assert result.returncode == 1 and "unsupported state file version" in result.stderr
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("cfsim: cannot load state file %s: " % state) and message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def copy_of_cfsim(tmp_path, address_space=None):
+    """cfsim's package under tmp_path/simulator, with tmp_path/plugins/module_utils/_address_space.py if given."""
+    shutil.copytree(pathlib.Path(cfsim.__file__).parent, tmp_path / "simulator" / "cfsim",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    if address_space is not None:
+        (tmp_path / "plugins" / "module_utils").mkdir(parents=True)
+        (tmp_path / "plugins" / "module_utils" / "_address_space.py").write_text(address_space)
+    return [sys.executable, "-m", "cfsim", "--port", "0"], dict(os.environ, PYTHONPATH=str(tmp_path / "simulator"))
+
+
+def test_without_the_collection_beside_it_cfsim_says_what_is_missing(tmp_path):
+    command, env = copy_of_cfsim(tmp_path)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    missing = tmp_path / "plugins" / "module_utils" / "_address_space.py"
+    assert result.stderr.startswith("cfsim: cannot find %s" % missing)
+
+
+def test_the_address_space_list_is_read_from_the_collection_beside_cfsim(tmp_path):
+    """No copy: a different file beside the package changes what cfsim refuses."""
+    command, env = copy_of_cfsim(tmp_path, "def unannounceable_reason(network):\n"
+                                           "    return 'is refused by the list beside this copy'\n")
+    process = subprocess.Popen(command + ["--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env=env)
+    sim = SimProcess(process, process.stdout.readline(), [])
+    api = Api(sim)
+    try:
+        error = api.fails("POST", "/prefixes", {"cidr": "192.0.2.0/24", "asn": 13335}, code=1117)
+        assert error["message"].startswith("Prefix 192.0.2.0/24 is refused by the list beside this copy;")
+    finally:
+        api.session.close()
+        assert sim.stop() == 0
+
+
+def keep_alive_writer(sim, worker, acknowledged, stop):
+    """POST prefixes over one keep-alive session, as the modules do, until refused or stopped; note every 201."""
+    api = Api(sim)
+    try:
+        for index in itertools.count():
+            if stop.is_set():
+                return
+            cidr = str(ipaddress.IPv6Network(((0x20010db8 << 96) | (worker << 92) | (index << 80), 48)))
+            try:
+                response = api.call("POST", "/prefixes", {"cidr": cidr, "asn": 13335})
+            except requests.ConnectionError:
+                return
+            if response.status_code != 201:
+                return
+            acknowledged.append(cidr)
+    finally:
+        api.session.close()
+
+
+def test_a_clean_stop_keeps_every_acknowledged_write(tmp_path):
+    """SIGTERM while keep-alive clients write: every 201 is in the saved state (39-133 were lost before)."""
+    state = tmp_path / "state.json"
+    sim = start_cfsim("--state-file", str(state), "--quiet", "--rate-limit", "1000000/300")
+    acknowledged, stop = [], threading.Event()
+    writers = [threading.Thread(target=keep_alive_writer, args=(sim, worker, acknowledged, stop))
+               for worker in range(8)]
+    try:
+        for writer in writers:
+            writer.start()
+        while len(acknowledged) < 200 and any(writer.is_alive() for writer in writers):
+            time.sleep(0.01)
+        assert sim.stop() == 0
+    finally:
+        stop.set()
+        for writer in writers:
+            writer.join(60)
+    assert len(acknowledged) >= 200
+
+    again = start_cfsim("--state-file", str(state), "--quiet")
+    api = Api(again)
+    try:
+        saved = {prefix["cidr"] for prefix in api.ok("GET", "/prefixes")}
+    finally:
+        api.session.close()
+        assert again.stop() == 0
+    assert sorted(set(acknowledged) - saved) == []

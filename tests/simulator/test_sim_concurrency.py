@@ -4,13 +4,14 @@ import concurrent.futures
 import ipaddress
 import random
 
+from public_cidrs import public_slash24
 from simapi import Api
 
 WORKERS = 16
 
 
 def test_parallel_creates_are_all_kept(sim):
-    cidrs = ["10.%d.%d.0/24" % (i // 256, i % 256) for i in range(400)]
+    cidrs = [public_slash24(index) for index in range(400)]
 
     def create(chunk):
         client = Api(sim)
@@ -29,7 +30,7 @@ def test_parallel_creates_are_all_kept(sim):
 
 
 def test_racing_duplicates_and_overlaps_admit_exactly_one(sim):
-    contenders = ["192.0.2.0/24"] * 10 + ["192.0.0.0/22"] * 10 + ["192.0.0.0/16"] * 10
+    contenders = ["198.51.100.0/24"] * 10 + ["198.51.100.0/23"] * 10 + ["198.51.0.0/16"] * 10
     random.Random(7).shuffle(contenders)
 
     def create(cidr):

@@ -20,6 +20,7 @@ def test_health(sim):
     assert sim.control("GET", "/health") == {"status": "ok", "base_url": sim.base_url, "account_id": sim.account_id}
 
 
+@pytest.mark.sends_invalid_requests
 def test_request_log_entries_and_since(api, sim):
     api.call("GET", "/prefixes", params={"x": "1"}, headers={"User-Agent": "probe/1.0"})
     api.call("POST", "/prefixes", {"cidr": "bad"})
@@ -58,14 +59,14 @@ def test_reset_forgets_everything_but_the_command_line(api, sim):
     assert sim.control("GET", "/clock")["offset_seconds"] == 0
     config = sim.control("GET", "/config")
     assert config["validation_seconds"] == 60 and config["rate_limit"] == {"requests": 1200, "seconds": 300}
-    assert api.call("GET", "/services").headers["x-ratelimit-remaining"] == "1198"
+    assert api.call("GET", "/services").headers["Ratelimit"].startswith('"default";r=1198;')
 
 
 def test_config_get_and_patch(sim):
     config = sim.control("GET", "/config")
     assert config == {"validation_seconds": 60.0, "provisioning_seconds": 120.0, "advertisement_hold_seconds": 900.0,
                       "validation_outcome": "valid", "rate_limit": {"requests": 1200, "seconds": 300.0},
-                      "account_id": sim.account_id, "api_token": sim.api_token,
+                      "latency_ms": 0.0, "account_id": sim.account_id, "api_token": sim.api_token,
                       "read_only_token": sim.read_only_token, "api_email": sim.email, "api_key": sim.api_key,
                       "user_service_key": sim.user_service_key}
     patched = sim.control("PATCH", "/config", {"provisioning_seconds": 2, "rate_limit": {"requests": 10}})
@@ -74,6 +75,7 @@ def test_config_get_and_patch(sim):
 
 @pytest.mark.parametrize("body", [
     {"validation_seconds": -1}, {"validation_seconds": "soon"}, {"provisioning_seconds": True},
+    {"validation_seconds": "NaN"}, {"provisioning_seconds": "inf"}, {"rate_limit": {"seconds": 86401}},
     {"validation_outcome": "great"}, {"rate_limit": "10/60"}, {"rate_limit": {"requests": 0}},
     {"rate_limit": {"requests": 10, "per": 5}}, {"account_id": "x"}, ["validation_seconds"],
 ])
@@ -135,6 +137,30 @@ def test_clock(sim):
             sim.control("POST", "/clock", body)
 
 
+@pytest.mark.parametrize("body", [b'{"advance_seconds": 3e11}', b'{"advance_seconds": 1e400}',
+                                  b'{"advance_seconds": Infinity}', b'{"advance_seconds": NaN}'])
+def test_clock_refuses_a_step_past_what_timestamps_can_show(api, sim, body):
+    """3e11 seconds is year 11500: every Date header then failed and the bad clock was saved."""
+    sim.advance(60)
+    response = requests.post(sim.control_url + "/clock", data=body, timeout=10)
+    assert response.status_code == 400, response.text
+    assert re.search(r"9999-01-01T00:00:00Z|finite|malformed JSON", response.json()["error"])
+    assert sim.control("GET", "/clock")["offset_seconds"] == 60, "a refused step leaves the clock alone"
+    assert api.ok("GET", "/prefixes") == [], "the API still answers"
+
+
+def test_clock_may_go_as_far_as_the_last_year_timestamps_can_show(api, sim):
+    now = datetime.datetime.strptime(sim.control("GET", "/clock")["now"], "%Y-%m-%dT%H:%M:%S.%fZ")
+    latest = datetime.datetime(9999, 1, 1)
+    sim.advance((latest - now).total_seconds() - 3600)
+    assert sim.control("GET", "/clock")["now"].startswith("9998-12-31T2")
+    prefix = api.prefix()
+    assert prefix["created_at"].startswith("9998-12-31T2")
+    with pytest.raises(ControlError) as raised:
+        sim.advance(7200)
+    assert raised.value.status == 400
+
+
 def test_forced_prefix_and_binding_state_errors(api, sim):
     prefix = api.prefix()
     for body in ({"approved": "X"}, {"on_demand_locked": "yes"}, {"cidr": "192.0.2.0/24"},
@@ -166,8 +192,9 @@ def test_unknown_control_route_and_bad_json(sim):
     with pytest.raises(ControlError) as raised:
         sim.control("GET", "/nothing")
     assert raised.value.status == 404
-    response = requests.post(sim.control_url + "/clock", data=b"{oops", timeout=10)
-    assert response.status_code == 400 and "error" in response.json()
+    for body in (b"{oops", b'{"advance_seconds": ' + b"[" * 100000 + b"]" * 100000 + b"}"):
+        response = requests.post(sim.control_url + "/clock", data=body, timeout=10)
+        assert response.status_code == 400 and response.json() == {"error": "malformed JSON in request body"}
 
 
 # --- faults ---------------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ def test_generated_loa_is_a_pdf_naming_the_prefix(api):
     assert b"203.0.113.0/24" in download.content
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("kwargs, code", [
     ({"files": {"loa_document": ("loa.txt", b"plain text", "text/plain")}}, 1110),
     ({"files": {"other": ("loa.pdf", PDF, "application/pdf")}}, 1102),
@@ -78,6 +79,7 @@ def test_delegation_lifecycle(api, sim):
     api.fails("DELETE", "%s/%s" % (path, part["id"]), status=404, code=1203)
 
 
+@pytest.mark.sends_invalid_requests
 @pytest.mark.parametrize("body, status, code", [
     ({"delegated_account_id": OTHER_ACCOUNT}, 400, 1102),
     ({"cidr": "203.0.113.0/24"}, 400, 1102),

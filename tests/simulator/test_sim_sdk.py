@@ -121,3 +121,70 @@ def test_sdk_retries_an_injected_5xx(sim):
     with cloudflare.Cloudflare(api_token=sim.api_token, base_url=sim.base_url, max_retries=2) as sdk:
         assert len(list(sdk.addressing.services.list(account_id=sim.account_id))) == 3
     assert [(entry["status"], entry["fault"]) for entry in sim.requests()] == [(503, "status"), (200, None)]
+
+
+def test_regional_services_through_the_sdk(client, sim):
+    account = sim.account_id
+    dls = client.dls
+    first_page = dls.regions.list(account_id=account, per_page=4)
+    assert len(first_page.result) == 4 and first_page.result_info.cursor
+    keys = [region.region_key for region in dls.regions.list(account_id=account, per_page=4)]
+    assert keys[:3] == ["us", "eu", "ca"] and len(keys) == 11, "the SDK follows the cursor to the last page"
+    europe = dls.regions.get("eu", account_id=account)
+    assert europe.name == "Europe" and europe.version == 1 and dls.regions.get(europe.id, account_id=account) == europe
+    assert list(dls.regions.list(account_id=account, type="custom")) == []
+    hostname_regions = client.addressing.regional_hostnames.regions.list(account_id=account)
+    assert [region.key for region in hostname_regions] == keys
+
+    prefix = client.addressing.prefixes.create(account_id=account, cidr="203.0.113.0/24", asn=13335)
+    sim.control("PATCH", "/prefixes/%s" % prefix.id, {"approved": "V"})
+    bindings = dls.regional_services.prefix_bindings
+    made = [bindings.create(account_id=account, prefix_id=prefix.id, cidr=cidr, region_key="eu")
+            for cidr in ("203.0.113.0/25", "203.0.113.128/25", "203.0.113.128/26")]
+    assert (made[0].prefix_id, made[0].cidr, made[0].region_key) == (prefix.id, "203.0.113.0/25", "eu")
+    assert [b.id for b in bindings.list(account_id=account, per_page=2)] == [b.id for b in made]
+    assert bindings.get(made[0].id, account_id=account).to_dict() == made[0].to_dict()
+    assert bindings.edit(made[0].id, account_id=account, region_key="de").region_key == "de"
+    state = client.addressing.prefixes.service_bindings.get(made[0].id, account_id=account, prefix_id=prefix.id)
+    assert state.cidr == "203.0.113.0/25" and state.provisioning.state == "provisioning"
+    assert bindings.delete(made[0].id, account_id=account).success is True
+    with pytest.raises(cloudflare.NotFoundError):
+        bindings.get(made[0].id, account_id=account)
+    with pytest.raises(cloudflare.ConflictError) as raised:
+        bindings.create(account_id=account, prefix_id=prefix.id, cidr=prefix.cidr, region_key="eu")
+    assert raised.value.body["errors"][0] == {"code": 1108, "message": "conflict: binding already exists for CIDR "
+                                                                       "203.0.113.0/24"}
+    with pytest.raises(cloudflare.BadRequestError):
+        bindings.create(account_id=account, prefix_id=prefix.id, cidr="203.0.113.0/27", region_key="mars")
+    assert [b.id for b in bindings.list(account_id=account)] == [made[1].id, made[2].id]
+
+
+def test_loas_and_address_maps_through_the_sdk(client, sim):
+    account = sim.account_id
+    addressing = client.addressing
+    letter = "%PDF-1.7\n% signed on letterhead\n%%EOF\n"
+    uploaded = addressing.loa_documents.create(account_id=account, loa_document=letter)
+    assert uploaded.auto_generated is False and uploaded.size_bytes == len(letter) and uploaded.verified_at is None
+    assert addressing.loa_documents.get(uploaded.id, account_id=account).read() == letter.encode()
+    generated = addressing.prefixes.create(account_id=account, cidr="198.51.100.0/24", asn=13335,
+                                           delegate_loa_creation=True)
+    assert addressing.loa_documents.get(generated.loa_document_id, account_id=account).read().startswith(b"%PDF-")
+    with pytest.raises(cloudflare.NotFoundError):
+        addressing.loa_documents.get("0" * 32, account_id=account)
+
+    maps = addressing.address_maps
+    made = maps.create(account_id=account, description="cdn edge", enabled=False, ips=["198.51.100.8"],
+                       memberships=[{"identifier": account, "kind": "account"}])
+    assert [(m.identifier, m.kind, m.can_delete) for m in made.memberships] == [(account, "account", True)]
+    maps.ips.update("198.51.100.9", account_id=account, address_map_id=made.id)
+    edited = maps.edit(made.id, account_id=account, default_sni="edge.example.com", enabled=True)
+    assert edited.default_sni == "edge.example.com" and edited.enabled is True
+    full = maps.get(made.id, account_id=account)
+    assert sorted(ip.ip for ip in full.ips) == ["198.51.100.8", "198.51.100.9"]
+    maps.accounts.delete(account, account_id=account, address_map_id=made.id)
+    assert maps.get(made.id, account_id=account).memberships == []
+    with pytest.raises(cloudflare.ConflictError):
+        maps.delete(made.id, account_id=account)
+    maps.edit(made.id, account_id=account, enabled=False)
+    assert maps.delete(made.id, account_id=account).success is True
+    assert list(maps.list(account_id=account)) == []

@@ -44,7 +44,7 @@ def test_bad_entries_are_named(bad):
 @pytest.mark.parametrize("cidr,zones", [
     ("203.0.113.0/24", ["113.0.203.in-addr.arpa"]),
     ("203.0.112.0/23", ["112.0.203.in-addr.arpa", "113.0.203.in-addr.arpa"]),
-    ("10.0.0.0/16", ["0.10.in-addr.arpa"]),
+    ("45.10.0.0/16", ["10.45.in-addr.arpa"]),
     ("2001:db8::/48", ["0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"]),
     ("2001:db8::/34", ["%d.8.b.d.0.1.0.0.2.ip6.arpa" % nibble for nibble in range(4)]),
 ])

@@ -1,6 +1,5 @@
 """Unit tests of the private API client: envelope, errors, retry decisions and the unknown-outcome rule."""
 
-import collections
 import pathlib
 
 import pytest
@@ -10,81 +9,14 @@ import yaml
 from ansible_collections.cloudflare.addressing.plugins.module_utils import _api
 from ansible_collections.cloudflare.addressing.plugins.module_utils._api import (
     CloudflareAPIError,
-    CloudflareClient,
     OutcomeUnknownError,
     backoff_delay,
     parse_retry_after,
 )
 
-TOKEN = "secret-token-that-must-never-leak-000000"
-ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353"
+from api_harness import ACCOUNT, TOKEN, client, connect_timeout, dropped, failure, ok, refused, response
+
 ROOT = pathlib.Path(__file__).resolve().parents[4]
-
-
-def response(status, body=None, headers=None, raw=None):
-    resp = requests.models.Response()
-    resp.status_code = status
-    resp.reason = {200: "OK", 201: "Created", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
-                   409: "Conflict", 429: "Too Many Requests", 502: "Bad Gateway", 503: "Service Unavailable"}.get(
-                       status, "Status")
-    if raw is not None:
-        resp._content = raw.encode()
-    elif body is not None:
-        resp._content = requests.compat.json.dumps(body).encode()
-    else:
-        resp._content = b""
-    resp.headers.update(headers or {})
-    return resp
-
-
-def ok(result, status=200):
-    return response(status, {"success": True, "errors": [], "messages": [], "result": result})
-
-
-def failure(status, code, message, chain=None):
-    error = {"code": code, "message": message}
-    if chain:
-        error["error_chain"] = chain
-    return response(status, {"success": False, "errors": [error], "messages": [], "result": None})
-
-
-class ScriptedSession(requests.Session):
-    """A requests session that answers from a script and records what was sent."""
-
-    def __init__(self, script):
-        super().__init__()
-        self.script = list(script)
-        self.sent = []
-
-    def request(self, method, url, **kwargs):  # pylint: disable=arguments-differ
-        self.sent.append((method, url, kwargs.get("json")))
-        outcome = self.script.pop(0)
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
-
-
-Harness = collections.namedtuple("Harness", "api session sleeps")
-
-
-def client(script, **kwargs):
-    """A client whose transport answers from script and whose sleeps are recorded instead of waited."""
-    sleeps = []
-    session = ScriptedSession(script)
-    options = dict(base_url="http://sim/client/v4", account_id=ACCOUNT, api_token=TOKEN, sleep=sleeps.append,
-                   session=session)
-    options.update(kwargs)
-    return Harness(CloudflareClient(**options), session, sleeps)
-
-
-def dropped():
-    return requests.exceptions.ConnectionError("('Connection aborted.', RemoteDisconnected('Remote end closed "
-                                               "connection without response'))")
-
-
-def refused():
-    return requests.exceptions.ConnectionError("HTTPConnectionPool(host='sim', port=80): Max retries exceeded "
-                                               "(Caused by NewConnectionError('Connection refused'))")
 
 
 # --- envelope and errors ---------------------------------------------------------------------------------------
@@ -247,9 +179,15 @@ def test_a_post_whose_connection_dropped_is_not_repeated_by_the_transport():
 
 
 def test_a_post_that_never_left_is_retried():
-    hx = client([refused(), ok({"id": "new"}, 201)])
+    hx = client([connect_timeout(), ok({"id": "new"}, 201)])
     assert hx.api.post("/x", {"a": 1}) == {"id": "new"}
     assert [call[0] for call in hx.session.sent] == ["POST", "POST"]
+
+
+def test_a_post_that_may_be_repeated_is_retried_after_a_5xx():
+    hx = client([failure(503, 1501, "Service Unavailable"), ok({"id": "p"}, 202)])
+    assert hx.api.post("/prefixes/p/validate", idempotent=True) == {"id": "p"}
+    assert len(hx.session.sent) == 2
 
 
 def test_a_post_answered_with_429_is_retried_because_it_was_not_applied():
@@ -274,7 +212,8 @@ def test_create_adopts_the_object_when_the_dropped_post_had_created_it():
     assert lookups == [True]
 
 
-@pytest.mark.parametrize("first", [dropped, lambda: failure(502, 1502, "bad gateway")])
+@pytest.mark.parametrize("first", [dropped, lambda: failure(502, 1502, "bad gateway"),
+                                   lambda: failure(503, 1501, "Service Unavailable")])
 def test_create_posts_again_only_when_the_read_shows_nothing_was_created(first):
     hx = client([first(), ok({"id": "new"}, 201)])
     assert hx.api.create_resource("/prefixes", {"cidr": "203.0.113.0/24"}, lambda: None) == {"id": "new"}
@@ -295,6 +234,52 @@ def test_create_stops_within_the_wait_budget():
     assert sum(hx.sleeps) <= 5
     assert len(hx.session.sent) < 11
     assert "retry_max_wait" in caught.value.describe()
+
+
+def test_a_create_answered_503_after_doing_the_work_is_adopted_without_a_second_post():
+    hx = client([failure(503, 1501, "Service Unavailable")])
+    adopted = {"id": "created-before-the-503"}
+    assert hx.api.create_resource("/prefixes", {"cidr": "203.0.113.0/24"}, lambda: adopted) is adopted
+    assert [call[0] for call in hx.session.sent] == ["POST"]
+
+
+def test_a_create_answered_5xx_waits_as_long_as_retry_after_says_before_posting_again():
+    unavailable = failure(503, 1501, "Service Unavailable")
+    unavailable.headers["Retry-After"] = "7"
+    hx = client([unavailable, ok({"id": "new"}, 201)])
+    assert hx.api.create_resource("/prefixes", {}, lambda: None) == {"id": "new"}
+    assert hx.sleeps == [7.0]
+
+
+def test_a_create_that_conflicts_with_the_object_asked_for_adopts_it():
+    hx = client([failure(409, 1301, "Prefix 203.0.113.0/24 already exists in this account")])
+    lookups = []
+    concurrent = {"id": "made-by-a-concurrent-run", "cidr": "203.0.113.0/24"}
+
+    def find_existing():
+        lookups.append(True)
+        return concurrent
+
+    assert hx.api.create_resource("/prefixes", {"cidr": "203.0.113.0/24"}, find_existing) is concurrent
+    assert lookups == [True] and len(hx.session.sent) == 1
+
+
+def test_a_real_conflict_fails_with_cloudflares_message():
+    hx = client([failure(409, 1302, "Prefix 203.0.112.0/23 overlaps an existing prefix")])
+    with pytest.raises(CloudflareAPIError) as caught:
+        hx.api.create_resource("/prefixes", {"cidr": "203.0.112.0/23"}, lambda: None)
+    text = caught.value.describe()
+    assert caught.value.status == 409 and "1302 Prefix 203.0.112.0/23 overlaps an existing prefix" in text
+    assert "no object matches what was asked" in text
+    assert len(hx.session.sent) == 1
+
+
+def test_a_create_refused_for_another_reason_is_not_read_again():
+    hx = client([failure(400, 1104, "invalid CIDR")])
+    lookups = []
+    with pytest.raises(CloudflareAPIError):
+        hx.api.create_resource("/prefixes", {}, lambda: lookups.append(True))
+    assert lookups == []
 
 
 # --- helpers and headers ---------------------------------------------------------------------------------------

@@ -53,6 +53,19 @@ def test_onboardable_prefix_lengths(text, ok):
             check_onboardable(network, "cidr")
 
 
+@pytest.mark.parametrize("text, message", [
+    ("10.0.0.0/8", "cidr 10.0.0.0/8 is private-use space (RFC 1918); it can never be announced on the Internet, "
+                   "so Cloudflare cannot onboard it."),
+    ("0.0.0.0/0", "cidr 0.0.0.0/0 is a default route, which covers the whole IPv4 Internet; it can never be"),
+    ("fe80::/48", "cidr fe80::/48 is link-local space (RFC 4291); it can never be announced"),
+    ("8.0.0.0/6", "cidr 8.0.0.0/6 overlaps 10.0.0.0/8, private-use space (RFC 1918); it can never be announced"),
+])
+def test_unannounceable_space_is_not_onboardable(text, message):
+    with pytest.raises(InputError) as raised:
+        check_onboardable(ipaddress.ip_network(text), "cidr")
+    assert str(raised.value).startswith(message)
+
+
 def test_check_inside():
     parent = ipaddress.ip_network("203.0.113.0/24")
     assert check_inside(ipaddress.ip_network("203.0.113.16/29"), parent, "cidr")

@@ -45,7 +45,17 @@ def test_a_set_base_url_is_used(run_module, sent_requests, environment):
 def test_a_blank_account_id_is_a_missing_account_id(run_module, sent_requests, environment):
     environment(CLOUDFLARE_API_TOKEN="token-value", CLOUDFLARE_ACCOUNT_ID="")
     result, failed = run_module(byoip_prefix, FROM_ENVIRONMENT)
-    assert failed and "missing required arguments: account_id" in result["msg"]
+    assert failed and "CLOUDFLARE_ACCOUNT_ID" in result["msg"] and "cloudflare_account_id" in result["msg"]
+    assert "missing required arguments" not in result["msg"]
+    assert sent_requests == []
+
+
+def test_a_missing_account_id_and_missing_credentials_are_reported_together(run_module, sent_requests, environment):
+    environment()
+    result, failed = run_module(byoip_prefix, FROM_ENVIRONMENT)
+    assert failed and "No usable Cloudflare credentials" in result["msg"]
+    assert "CLOUDFLARE_API_TOKEN" in result["msg"] and "cloudflare_api_token" in result["msg"]
+    assert "No Cloudflare account id" in result["msg"]
     assert sent_requests == []
 
 

@@ -84,9 +84,13 @@ def test_after_a_failure_no_new_item_starts():
 def test_an_item_in_flight_at_a_failure_finishes_and_its_group_stops():
     stop = threading.Event()
     started = threading.Event()
-    # b0 is running when a0 fails (a0 waits for it), and returns only once the pool has stopped.
-    work = Recorder(fail={"a0"}, before={"a0": lambda: started.wait(WAIT), "b0": lambda: (started.set(),
-                                                                                           stop.wait(WAIT))})
+
+    def b0_runs_until_the_pool_stops():
+        """b0 is running when a0 fails (a0 waits for it to start), and returns only once the pool has stopped."""
+        started.set()
+        stop.wait(WAIT)
+
+    work = Recorder(fail={"a0"}, before={"a0": lambda: started.wait(WAIT), "b0": b0_runs_until_the_pool_stops})
     done, failed = _pool.run_groups(groups_of(["a0", "a1"], ["b0", "b1"]), work, 2, stop=stop)
     assert set(failed) == {"a0"}
     assert set(done) == {"b0"}

@@ -9,8 +9,8 @@ import pytest
 from ansible_collections.cloudflare.addressing.plugins.module_utils._api import CloudflareAPIError
 from ansible_collections.cloudflare.addressing.plugins.modules import byoip_bgp_prefix
 
-PARENT = {"id": "a" * 32, "cidr": "198.18.0.0/23", "asn": 13335, "on_demand_locked": False}
-EXISTING = {"id": "b" * 32, "cidr": "198.18.1.0/24", "asn": 13335, "asn_prepend_count": 1,
+PARENT = {"id": "a" * 32, "cidr": "198.51.100.0/23", "asn": 13335, "on_demand_locked": False}
+EXISTING = {"id": "b" * 32, "cidr": "198.51.101.0/24", "asn": 13335, "asn_prepend_count": 1,
             "auto_advertise_withdraw": False, "bgp_signal_opts": {"enabled": False, "modified_at": None},
             "on_demand": {"advertised": True, "advertised_modified_at": "2025-02-25T00:34:11.423722Z",
                           "on_demand_enabled": True, "on_demand_locked": False},
@@ -48,16 +48,16 @@ def test_patch_body_holds_only_the_changes_in_the_api_shape():
 
 
 def test_predicted_create_is_withdrawn_with_unknown_ids_and_the_shape_of_a_real_one():
-    predicted = byoip_bgp_prefix.predicted_new_bgp_prefix(PARENT, ipaddress.ip_network("198.18.1.0/24"))
+    predicted = byoip_bgp_prefix.predicted_new_bgp_prefix(PARENT, ipaddress.ip_network("198.51.101.0/24"))
     assert sorted(predicted) == sorted(EXISTING)
     assert sorted(predicted["on_demand"]) == sorted(EXISTING["on_demand"])
     assert predicted["on_demand"]["advertised"] is False
     assert predicted["id"] is None and predicted["created_at"] is None and predicted["modified_at"] is None
-    assert predicted["asn"] == 13335 and predicted["cidr"] == "198.18.1.0/24"
+    assert predicted["asn"] == 13335 and predicted["cidr"] == "198.51.101.0/24"
 
 
 def test_predicted_create_without_a_parent_leaves_the_asn_unknown():
-    predicted = byoip_bgp_prefix.predicted_new_bgp_prefix(None, ipaddress.ip_network("198.18.0.0/23"))
+    predicted = byoip_bgp_prefix.predicted_new_bgp_prefix(None, ipaddress.ip_network("198.51.100.0/23"))
     assert predicted["asn"] is None and predicted["on_demand"]["on_demand_locked"] is False
 
 
@@ -105,7 +105,7 @@ def hold_error(code=1401):
 
 def test_toggle_hold_says_when_the_last_change_was_and_when_to_retry():
     message = byoip_bgp_prefix.toggle_hold_message(EXISTING, {"advertised": False}, hold_error())
-    assert "withdraw BGP prefix 198.18.1.0/24" in message
+    assert "withdraw BGP prefix 198.51.101.0/24" in message
     assert "one advertise or withdraw change per prefix every 15 minutes" in message
     assert "last change was at 2025-02-25T00:34:11Z" in message
     assert "retry after 2025-02-25T00:49:11Z" in message
@@ -142,7 +142,7 @@ def test_only_an_advertisement_change_makes_a_429_the_toggle_hold():
 
 
 def test_diff_view_flattens_the_managed_settings():
-    assert byoip_bgp_prefix.diff_view(EXISTING) == {"cidr": "198.18.1.0/24", "advertised": True,
+    assert byoip_bgp_prefix.diff_view(EXISTING) == {"cidr": "198.51.101.0/24", "advertised": True,
                                                     "asn_prepend_count": 1, "auto_advertise_withdraw": False}
     assert byoip_bgp_prefix.diff_view(None) == {}
 
@@ -150,10 +150,13 @@ def test_diff_view_flattens_the_managed_settings():
 @pytest.mark.parametrize("args,fragment", [
     (dict(asn_prepend_count=4), "between 0 and 3, got 4"),
     (dict(asn_prepend_count=-1), "between 0 and 3, got -1"),
-    (dict(cidr="198.18.1.0/25"), "too small"),
-    (dict(cidr="198.18.2.0/24"), "not inside the prefix 198.18.0.0/23"),
-    (dict(cidr="198.18.1.7/24"), "host bits set"),
-    (dict(prefix_cidr="198.18.0.0/25"), "too small"),
+    (dict(cidr="198.51.101.0/25"), "too small"),
+    (dict(cidr="198.51.102.0/24"), "not inside the prefix 198.51.100.0/23"),
+    (dict(cidr="198.51.101.7/24"), "host bits set"),
+    (dict(prefix_cidr="198.51.100.0/25"), "too small"),
+    (dict(prefix_cidr="198.18.0.0/23", cidr="198.18.1.0/24"), "prefix_cidr 198.18.0.0/23 is reserved for network "
+                                                              "benchmarking (RFC 2544); it can never be announced"),
+    (dict(prefix_cidr=None, prefix_id="c" * 32, cidr="100.64.0.0/24"), "cidr 100.64.0.0/24 is shared address space"),
     (dict(prefix_cidr=None, prefix_id="xyz"), "prefix_id must be"),
     (dict(prefix_cidr=None), "one of the following is required: prefix_cidr, prefix_id"),
     (dict(prefix_id="c" * 32), "mutually exclusive"),
@@ -161,7 +164,7 @@ def test_diff_view_flattens_the_managed_settings():
     (dict(prefix_cidr=""), "prefix_cidr must be a CIDR"),
 ])
 def test_bad_input_fails_before_any_request(run_module, sent_requests, args, fragment):
-    request_args = dict(prefix_cidr="198.18.0.0/23", cidr="198.18.1.0/24")
+    request_args = dict(prefix_cidr="198.51.100.0/23", cidr="198.51.101.0/24")
     request_args.update(args)
     request_args = dict((key, value) for key, value in request_args.items() if value is not None)
     result, failed = run_module(byoip_bgp_prefix, request_args)

@@ -111,6 +111,7 @@ def test_only_more_specific_bindings_block_deleting_the_default():
     (dict(service=" "), "it is empty"),
     (dict(service=None), "state is present but all of the following are missing: service"),
     (dict(prefix_cidr="203.0.113.0/25", cidr=None), "too small"),
+    (dict(prefix_cidr="192.168.0.0/24", cidr=None), "prefix_cidr 192.168.0.0/24 is private-use space (RFC 1918)"),
     (dict(prefix_cidr=None, prefix_id="F" * 32), "prefix_id must be"),
     (dict(prefix_cidr=None), "one of the following is required: prefix_cidr, prefix_id"),
     (dict(replace="maybe"), "replace"),

@@ -52,6 +52,7 @@ def test_predicted_delegation_has_the_shape_of_a_created_one():
     (dict(cidr="203.0.113.1/25"), "host bits set"),
     (dict(cidr="2001:db8::/64"), "not inside the prefix"),
     (dict(prefix_cidr="203.0.113.0/25", cidr=None), "too small"),
+    (dict(prefix_cidr="fd00::/48", cidr=None), "prefix_cidr fd00::/48 is unique-local space (RFC 4193)"),
     (dict(prefix_cidr=None, prefix_id="nope"), "prefix_id must be"),
     (dict(prefix_id="a" * 32), "mutually exclusive"),
     (dict(prefix_cidr=None), "one of the following is required: prefix_cidr, prefix_id"),

@@ -62,6 +62,13 @@ def test_revalidation_decision(mode, prefix, expected):
 @pytest.mark.parametrize("args,fragment", [
     (dict(cidr="203.0.113.0/25"), "too small"),
     (dict(cidr="203.0.113.7/24"), "host bits set"),
+    (dict(cidr="10.0.0.0/8"), "cidr 10.0.0.0/8 is private-use space (RFC 1918); it can never be announced on the "
+                              "Internet, so Cloudflare cannot onboard it."),
+    (dict(cidr="0.0.0.0/0"), "cidr 0.0.0.0/0 is a default route"),
+    (dict(cidr="::/0"), "cidr ::/0 is a default route"),
+    (dict(cidr="127.0.0.0/24"), "cidr 127.0.0.0/24 is loopback space"),
+    (dict(cidr="224.0.0.0/24"), "cidr 224.0.0.0/24 is multicast space"),
+    (dict(cidr="fe80::/48"), "cidr fe80::/48 is link-local space"),
     (dict(asn=0), "between 1 and"),
     (dict(description="x" * 1001), "at most 1000"),
     (dict(loa_document_id="nope"), "32 lowercase hexadecimal"),

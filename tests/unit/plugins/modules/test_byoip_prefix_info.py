@@ -158,6 +158,7 @@ def test_no_selector_reads_every_prefix():
     (dict(cidrs=[]), "cidrs is empty"),
     (dict(cidrs=[None]), "cidrs[0] is null"),
     (dict(concurrency=0), "concurrency must be between 1 and 8"),
+    (dict(cidr=["203.0.113.0/24", "198.51.100.0/24"]), "cidr is not a valid CIDR"),  # a list in place of a CIDR
 ])
 def test_bad_input_fails_before_any_request(run_module, sent_requests, args, fragment):
     result, failed = run_module(byoip_prefix_info, args, keep_nulls=True)
