@@ -7,6 +7,7 @@
 For internal collection use only: this is not a public interface and may change without notice.
 """
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils._estate import with_collections
 from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import (
     ACTIVE,
     ROUTE_MISSING,
@@ -15,16 +16,14 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import
     deployment_state,
     failed_checks,
 )
+from ansible_collections.cloudflare.addressing.plugins.module_utils._pool import DEFAULT_CONCURRENCY
 
-CHILDREN = (("bindings", "bindings"), ("bgp_prefixes", "bgp/prefixes"))
 SHOWN_IN_ONE_LINE = 5
 
 
-def read_children(client, prefixes):
-    """Add the bindings and BGP prefixes to each prefix (two requests per prefix)."""
-    for prefix in prefixes:
-        for key, path in CHILDREN:
-            prefix[key] = client.get(client.account_path("prefixes", prefix["id"], *path.split("/"))) or []
+def read_children(client, prefixes, concurrency=DEFAULT_CONCURRENCY):
+    """The prefixes with their bindings and BGP prefixes (two requests per prefix, several at a time)."""
+    return with_collections(client, prefixes, ("bindings", "bgp_prefixes"), concurrency)
 
 
 def _validation(prefix):

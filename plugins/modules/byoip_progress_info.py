@@ -147,7 +147,8 @@ def main():
         client = module.client
         found = dict((str(parse_network(prefix["cidr"], "cidr")), prefix) for prefix in list_prefixes(client))
         if stage == "deployment":
-            read_children(client, [found[cidr] for cidr in cidrs if found.get(cidr, {}).get("approved") == "V"])
+            approved = [cidr for cidr in cidrs if found.get(cidr, {}).get("approved") == "V"]
+            found.update(zip(approved, read_children(client, [found[cidr] for cidr in approved])))
         result = evaluate(cidrs, found, stage)
         module.exit_json(changed=False, server_time=client.server_time, **result)
 
