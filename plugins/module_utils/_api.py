@@ -253,6 +253,8 @@ def pacing_delays(limit):
 class Pacer:
     """When requests may start, from the rate-limit headers of the answers; shared by a client's threads.
 
+    Besides spacing and holding by the headers, it counts down what the last answer said is left in the window, one
+    per request it lets start, so that requests of several threads in flight at once do not overshoot the quota.
     Every method takes the current time, so that the decisions are tested without a clock and without sleeping.
     """
 
@@ -261,6 +263,9 @@ class Pacer:
         self._last_start = None
         self._interval = 0.0  # between request starts
         self._hold_until = None  # no request starts before this time (a used-up quota)
+        self._left = None  # requests this client may still start in the window, when an answer told
+        self._window_end = None
+        self._in_flight = 0
         self.paced_seconds = 0.0  # the sum of the waits asked for
         self.paced_requests = 0
 
@@ -276,28 +281,55 @@ class Pacer:
         """Seconds the caller waits before it starts a request; reserves its slot so other threads queue behind."""
         with self._lock:
             start = self._earliest(now)
+            if self._left is not None and self._window_end is not None and start >= self._window_end:
+                self._left = None  # a new window: what is left is known again from the next answer
+            if self._left is not None and self._left <= 0:
+                start = max(start, self._window_end)
+                self._left = None
+            if self._left is not None:
+                self._left -= 1
             self._last_start = start
+            self._in_flight += 1
             wait = start - now
             if wait > 0:
                 self.paced_seconds += wait
                 self.paced_requests += 1
             return wait
 
+    def abandon(self):
+        """A request that got no answer is no longer in flight."""
+        with self._lock:
+            self._in_flight = max(0, self._in_flight - 1)
+
     def observe(self, now, headers):
         """Take the rate-limit headers of an answer received at now into account."""
-        delays = [pacing_delays(limit) for limit in parse_rate_limits(headers)]
-        if not delays:
-            return
-        hold = max(delay[0] for delay in delays)
+        limits = [limit for limit in parse_rate_limits(headers)]
+        delays = [pacing_delays(limit) for limit in limits]
         with self._lock:
+            self._in_flight = max(0, self._in_flight - 1)
+            if not delays:
+                return
             self._interval = max(delay[1] for delay in delays)
+            hold = max(delay[0] for delay in delays)
             if hold > 0:
                 self._hold_until = max(self._hold_until or now, now + hold)
+            counted = [limit for limit in limits if limit.remaining is not None and limit.reset_seconds is not None]
+            if counted:
+                tightest = min(counted, key=lambda limit: limit.remaining)
+                # The answer counted this request, not the ones still in flight.
+                left = tightest.remaining - self._in_flight
+                window_end = now + min(max(tightest.reset_seconds, 0.0), MAX_PACING_WAIT)
+                fresh = self._left is None or self._window_end is None or now >= self._window_end
+                self._left = left if fresh else min(self._left, left)
+                self._window_end = window_end
 
     def wait_before_next(self, now):
         """Seconds until a request may start (0 when it may start now)."""
         with self._lock:
-            return self._earliest(now) - now
+            earliest = self._earliest(now)
+            if self._left is not None and self._left <= 0 and self._window_end is not None:
+                earliest = max(earliest, self._window_end)
+            return earliest - now
 
 
 # --- transport failures ----------------------------------------------------------------------------------------
@@ -480,6 +512,7 @@ class CloudflareClient:
                                                 timeout=(self.connect_timeout, self.timeout), verify=self.verify,
                                                 headers={"Accept": accept} if accept else None)
             except requests.exceptions.RequestException as error:
+                self.pacer.abandon()
                 failure = self._transport_failure(error, method, path, url)
                 if failure.transport in PERMANENT_TRANSPORT_FAILURES:
                     raise failure

@@ -34,6 +34,8 @@ TASKS = {
     "byoip_regional_binding": dict(prefix_cidr=PREFIX, cidr="192.0.2.0/25", region="eu"),
     "byoip_region_info": {},
     "byoip_lease_info": {},
+    # Only the ownership check, whose token comes from the account: the IRR and RPKI sources are public servers.
+    "byoip_preflight_info": dict(prefixes=[dict(cidr=PREFIX, asn=13335)], checks=["ownership"]),
 }
 
 

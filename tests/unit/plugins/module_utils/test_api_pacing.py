@@ -214,3 +214,30 @@ def test_threads_share_the_pacing():
     api.get("/x")  # the quota is used up: whichever thread sends the next request waits for the window
     assert run_threads(api, lambda shared: shared.get("/x"), count=4) == []
     assert api.pacer.paced_requests == 4 and len(sleeps) == 4 and all(wait > 0 for wait in sleeps)
+
+
+def test_requests_in_flight_at_once_do_not_overshoot_what_is_left():
+    pacer = Pacer()
+    pacer.reserve(now=0.0)
+    pacer.observe(0.1, quota(remaining=2, reset=4, limit=6, window=4))  # two left until 4.1, none in flight
+    starts = [0.2 + pacer.reserve(now=0.2) for _thread in range(4)]  # four threads at once
+    assert len([start for start in starts if start < 4.1]) == 2, starts  # the others wait for the next window
+
+
+def test_what_is_left_counts_the_requests_still_in_flight():
+    pacer = Pacer()
+    for _thread in range(3):
+        pacer.reserve(now=0.0)
+    pacer.observe(0.1, quota(remaining=3, reset=4, limit=6, window=4))  # the two in flight are not counted
+    starts = [0.2 + pacer.reserve(now=0.2) for _request in range(2)]
+    assert len([start for start in starts if start < 4.1]) == 1, starts
+
+
+def test_a_request_without_an_answer_frees_its_place():
+    pacer = Pacer()
+    pacer.reserve(now=0.0)
+    pacer.reserve(now=0.0)
+    pacer.abandon()
+    pacer.observe(0.2, quota(remaining=2, reset=4, limit=6, window=4))  # nothing in flight: both still left
+    starts = [0.3 + pacer.reserve(now=0.3) for _request in range(3)]
+    assert len([start for start in starts if start < 4.2]) == 2, starts
