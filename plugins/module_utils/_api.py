@@ -19,6 +19,7 @@ import socket
 import ssl
 import threading
 import time
+from datetime import timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlparse
 
@@ -409,6 +410,7 @@ class CloudflareClient:
         self.verify = (ca_path or True) if validate_certs else False
         self.waited = 0.0  # seconds spent sleeping before retries, over every request of this client (one run)
         self.request_count = 0
+        self.server_time = None  # Cloudflare's clock at the last answer (RFC 3339), from its Date header
         self.pacer = Pacer()
         self._sleep = sleep
         self._clock = clock
@@ -524,6 +526,7 @@ class CloudflareClient:
                         len(unanswered), self._clock() - unanswered[0]))
                     raise failure
             else:
+                self._note_server_time(response)
                 self.pacer.observe(self._clock(), response.headers)
                 if response.status_code < 400:
                     return response.content if accept else self._decode(response, method, path)
@@ -539,6 +542,11 @@ class CloudflareClient:
                 delay = max(delay, self.pacer.wait_before_next(self._clock()))
             self._wait_before_retry(failure, attempt, delay)
             attempt += 1
+
+    def _note_server_time(self, response):
+        when = parse_http_date(response.headers.get("Date"))
+        if when is not None:
+            self.server_time = when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def _pace(self):
         wait = self.pacer.reserve(self._clock())

@@ -315,6 +315,22 @@ missing:
   version_added: 0.2.0
   elements: str
   sample: ["198.51.100.0/24"]
+others:
+  description:
+    - With O(cidrs) or O(cidr), the CIDRs of the account's other prefixes, which this call did not read further (the
+      prefix list holds them anyway, so they cost no request). An empty list otherwise.
+    - The roles report them as present in the account but not in the vars, and never touch them.
+  returned: always
+  type: list
+  version_added: 0.2.0
+  elements: str
+  sample: ["192.0.2.0/24"]
+server_time:
+  description: Cloudflare's clock at its last answer (its C(Date) header), RFC 3339; null when it sent none.
+  returned: always
+  type: str
+  version_added: 0.2.0
+  sample: "2026-11-29T12:00:00Z"
 """
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._batch import Problems, refuse_nulls
@@ -326,18 +342,9 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     parse_network,
     same_network,
 )
-from ansible_collections.cloudflare.addressing.plugins.module_utils._pool import (
-    DEFAULT_CONCURRENCY,
-    check_concurrency,
-    run_groups,
-)
+from ansible_collections.cloudflare.addressing.plugins.module_utils._estate import COLLECTIONS, with_collections
+from ansible_collections.cloudflare.addressing.plugins.module_utils._pool import DEFAULT_CONCURRENCY, check_concurrency
 
-# include choice -> path below the prefix
-COLLECTIONS = {
-    "delegations": ("delegations",),
-    "bindings": ("bindings",),
-    "bgp_prefixes": ("bgp", "prefixes"),
-}
 EVERY_PREFIX = "leave %s out to read every prefix"
 NULL_HINTS = dict(
     cidr="name a prefix, or " + EVERY_PREFIX % "cidr",
@@ -399,37 +406,23 @@ def included(include):
 
 
 def read_prefixes(client, prefix_id, networks):
-    """One request: the prefix with this id, or the list; then (prefixes in the order named, CIDRs not found)."""
+    """One request: the prefix with this id, or the list; then (prefixes in the order named, CIDRs not found, CIDRs
+    of the account's other prefixes)."""
     if prefix_id:
         prefix = get_prefix(client, prefix_id)
-        return ([prefix] if prefix else []), []
+        return ([prefix] if prefix else []), [], []
     prefixes = list_prefixes(client)
     if networks is None:
-        return prefixes, []
+        return prefixes, [], []
     found, missing = [], []
     for network in networks:
         matches = matching(prefixes, network)
         found.extend(matches)
         if not matches:
             missing.append(str(network))
-    return found, missing
-
-
-def with_collections(client, prefixes, names, concurrency=1):
-    """The prefixes, each with one list per included collection: one request each, several at a time."""
-    reads = [(index, name) for index in range(len(prefixes)) for name in names]
-
-    def read(key):
-        index, name = key
-        return client.get(client.account_path("prefixes", prefixes[index]["id"], *COLLECTIONS[name])) or []
-
-    done, failed = run_groups([[(key, key)] for key in reads], read, concurrency)
-    if failed:
-        raise failed[min(failed)]
-    expanded = []
-    for index, prefix in enumerate(prefixes):
-        expanded.append(dict(prefix, **dict((name, done[(index, name)]) for name in names)))
-    return expanded
+    named = set(id(prefix) for prefix in found)
+    others = [prefix.get("cidr") for prefix in prefixes if id(prefix) not in named]
+    return found, missing, others
 
 
 def main():
@@ -451,9 +444,10 @@ def main():
 
     def run():
         client = module.client
-        prefixes, missing = read_prefixes(client, module.params["id"], networks)
+        prefixes, missing, others = read_prefixes(client, module.params["id"], networks)
         module.exit_json(changed=False, prefixes=with_collections(client, prefixes, names,
-                                                                  module.params["concurrency"]), missing=missing)
+                                                                  module.params["concurrency"]),
+                         missing=missing, others=others, server_time=client.server_time)
 
     module.run(run)
 

@@ -25,6 +25,7 @@ TASKS = {
     "byoip_prefix": dict(cidr=PREFIX, asn=13335),
     "byoip_prefix_info": dict(cidr=PREFIX),
     "byoip_service_info": {},
+    "byoip_progress_info": dict(cidrs=[PREFIX], stage="validation"),
     "byoip_delegation": dict(prefix_cidr=PREFIX, delegated_account_id="0123456789abcdef0123456789abcdef"),
     "byoip_binding": dict(prefix_cidr=PREFIX, service="CDN"),
     "byoip_bgp_prefix": dict(prefix_cidr=PREFIX),

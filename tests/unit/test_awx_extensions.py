@@ -13,6 +13,7 @@ import yaml
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._api import DEFAULT_BASE_URL
 from ansible_collections.cloudflare.addressing.plugins.module_utils._common import api_argument_spec
+from ansible_collections.cloudflare.addressing.plugins.module_utils._inputs import check_prefixes
 from ansible_collections.cloudflare.addressing.plugins.modules import byoip_prefix
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -230,15 +231,15 @@ def test_survey_questions_are_well_formed(template):
 def test_onboard_extra_vars_are_what_the_playbook_and_role_read():
     playbook_text = (ROOT / "playbooks" / "onboard.yml").read_text(encoding="utf-8")
     options = role_options("byoip_onboard")
-    prefix_options = options["byoip_onboard_prefixes"]["options"]
     for template in job_templates():
         if template["playbook"] != "byoip_onboard.yml":
             continue
         for name, value in template["extra_vars"].items():
             if name == "byoip_prefixes":
                 assert "byoip_prefixes" in playbook_text
-                for prefix in value:
-                    assert set(prefix) <= set(prefix_options), set(prefix) - set(prefix_options)
+                # The role's own input check: every key known, every value as the role takes it.
+                unknown = [problem for problem in check_prefixes(value)[1] if "unknown key" in problem]
+                assert unknown == [], unknown
             else:
                 assert name in options, "%s is not a byoip_onboard role variable" % name
 

@@ -97,7 +97,9 @@ def test_the_first_failed_read_is_raised():
 def test_reading_by_cidr_is_one_list_request():
     client = FakeClient({FakeClient.account_path("prefixes"): PREFIXES})
     networks, _messages = checked(cidr="203.0.113.0/24")
-    assert byoip_prefix_info.read_prefixes(client, None, networks) == ([PREFIXES[0]], [])
+    # The account's other prefixes come with the same list, for the roles to report and leave alone.
+    assert byoip_prefix_info.read_prefixes(client, None, networks) == (
+        [PREFIXES[0]], [], ["2001:db8::/48", "198.51.100.0/24"])
     assert len(client.paths) == 1
 
 
@@ -105,9 +107,10 @@ def test_cidrs_read_exactly_the_named_prefixes_in_order_and_name_the_missing_one
     client = FakeClient({FakeClient.account_path("prefixes"): PREFIXES})
     networks, messages = checked(cidrs=["198.51.100.0/24", "192.0.2.0/24", "2001:DB8::/48"])
     assert messages == []
-    found, missing = byoip_prefix_info.read_prefixes(client, None, networks)
+    found, missing, others = byoip_prefix_info.read_prefixes(client, None, networks)
     assert found == [PREFIXES[2], PREFIXES[1]]
     assert missing == ["192.0.2.0/24"]
+    assert others == ["203.0.113.0/24"]
     assert len(client.paths) == 1
 
 
@@ -117,7 +120,7 @@ def test_cidrs_cost_one_list_request_plus_one_per_included_collection_and_found_
     answers[FakeClient.account_path("prefixes")] = PREFIXES
     client = FakeClient(answers)
     networks, _messages = checked(cidrs=["203.0.113.0/24", "192.0.2.0/24", "198.51.100.0/24"])
-    found, _missing = byoip_prefix_info.read_prefixes(client, None, networks)
+    found, _missing, _others = byoip_prefix_info.read_prefixes(client, None, networks)
     byoip_prefix_info.with_collections(client, found, names, concurrency=4)
     assert len(client.paths) == 1 + len(names) * 2
     assert not any(PREFIXES[1]["id"] in path for path in client.paths)

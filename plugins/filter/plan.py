@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to cloudflare.addressing
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Filters that carry the roles' decisions: check the vars, keep the estate, plan the steps, report.
+
+The logic lives in module_utils (_inputs, _plan, _report), where it is unit-tested; these filters only expose it to
+the roles and turn bad arguments into filter errors.
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.cloudflare.addressing.plugins.module_utils import _inputs, _plan, _report
+
+REPORTS = {
+    "onboard": lambda desired, estate, plan, options: _report.onboard_report(desired, estate, plan, options),
+    "offboard": lambda desired, estate, plan, options: _report.offboard_report(desired, estate, plan, options),
+    "status": lambda desired, estate, plan, options: _report.status_report(estate, (plan or {}).get("drift")),
+}
+
+MESSAGES = {
+    "ownership": lambda desired, estate, plan, options: _report.ownership_instructions(desired, estate),
+    "validation_wait": lambda desired, estate, plan, options: _report.wait_explanation(
+        plan, estate, "validation", options["timeout"], options["interval"]),
+    "deployment_wait": lambda desired, estate, plan, options: _report.wait_explanation(
+        plan, estate, "deployment", options["timeout"], options["interval"]),
+    "advertise_wait": lambda desired, estate, plan, options: _report.advertise_explanation(plan),
+    "failures": lambda desired, estate, plan, options: _report.failures(desired, estate, plan, options),
+    "plan": lambda desired, estate, plan, options: _report.plan_summary(desired, estate, plan, options),
+}
+
+
+NEEDED_OPTIONS = dict(
+    validation_wait=("timeout", "interval"),
+    deployment_wait=("timeout", "interval"),
+    failures=("validation_timeout", "validation_interval", "provisioning_timeout", "provisioning_interval"),
+)
+
+
+def _desired_list(desired, name):
+    if isinstance(desired, dict) and "prefixes" in desired:
+        desired = desired["prefixes"]
+    if not isinstance(desired, list):
+        raise AnsibleFilterError("%s expects the prefixes of byoip_desired, got %r" % (name, type(desired).__name__))
+    return desired
+
+
+def _owner(account_id):
+    """The first real account id of a value or list of candidates (a role variable, then the environment's)."""
+    candidates = account_id if isinstance(account_id, (list, tuple)) else [account_id]
+    for candidate in candidates:
+        # A role variable set to omit arrives as Ansible's placeholder string.
+        if isinstance(candidate, str) and candidate.strip() and not candidate.startswith("__omit_place_holder__"):
+            return candidate.strip()
+    return None
+
+
+def byoip_desired(prefixes, name="byoip_prefixes", account_id=None, cidr_only=False):
+    """The desired state of the vars' prefixes, and every problem with them, in the user's variable names."""
+    desired, errors = _inputs.check_prefixes(prefixes, name=name, owner_account_id=_owner(account_id),
+                                             cidr_only=bool(cidr_only))
+    return dict(prefixes=desired, errors=errors)
+
+
+def byoip_unknown_services(desired, services):
+    """Problems for the service names of the vars that are not services of the account."""
+    if isinstance(services, dict):
+        services = services.get("services")
+    return _inputs.unknown_services(_desired_list(desired, "byoip_unknown_services"), services or [])
+
+
+def byoip_estate(found, result=None, step=None, predicted=False):
+    """The estate from an info module result; with result, the estate after that module result."""
+    if not isinstance(found, (dict, list)):
+        raise AnsibleFilterError("byoip_estate expects a byoip_prefix_info result or an estate, got %r"
+                                 % type(found).__name__)
+    estate = _plan.new_estate(found)
+    return estate if result is None else _plan.merge(estate, result, step, _plan.normalised_options(
+        dict(check_mode=predicted))["check_mode"])
+
+
+def byoip_plan(desired, estate, options=None, direction="onboard"):
+    """What each step must do, per prefix of the vars, as batch items for the resource modules, with the gates."""
+    try:
+        return _plan.plan(_desired_list(desired, "byoip_plan"), estate, options, direction)
+    except ValueError as error:
+        raise AnsibleFilterError("byoip_plan: %s" % error)
+
+
+def _pick(table, kind, name):
+    if kind not in table:
+        raise AnsibleFilterError("%s: kind must be one of %s, got %r" % (name, ", ".join(sorted(table)), kind))
+    return table[kind]
+
+
+def byoip_report(desired, estate, plan, kind, options=None):
+    """The report of a role run: onboard or offboard entries per prefix of the vars, or the status of the account."""
+    build = _pick(REPORTS, kind, "byoip_report")
+    return build(_desired_list(desired or [], "byoip_report"), estate, plan, dict(options or {}))
+
+
+def byoip_messages(desired, estate, plan, kind, options=None):
+    """The lines a role prints: the plan, what to publish, why and until when it waits, why a prefix stopped."""
+    build = _pick(MESSAGES, kind, "byoip_messages")
+    options = dict(options or {})
+    needed = NEEDED_OPTIONS.get(kind, ())
+    if any(name not in options for name in needed):
+        raise AnsibleFilterError("byoip_messages: kind %s needs the options %s" % (kind, ", ".join(needed)))
+    return build(_desired_list(desired or [], "byoip_messages"), estate, plan, options)
+
+
+class FilterModule:
+    """The roles' decision filters."""
+
+    def filters(self):
+        return {
+            "byoip_desired": byoip_desired,
+            "byoip_unknown_services": byoip_unknown_services,
+            "byoip_estate": byoip_estate,
+            "byoip_plan": byoip_plan,
+            "byoip_report": byoip_report,
+            "byoip_messages": byoip_messages,
+        }

@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to cloudflare.addressing
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""One poll of a wait on many prefixes: which are ready, pending or stopped (byoip_progress_info and its action).
+
+For internal collection use only: this is not a public interface and may change without notice.
+"""
+
+from ansible_collections.cloudflare.addressing.plugins.module_utils._estate import with_collections
+from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import (
+    ACTIVE,
+    ROUTE_MISSING,
+    approved,
+    check_states,
+    deployment_state,
+    failed_checks,
+)
+from ansible_collections.cloudflare.addressing.plugins.module_utils._pool import DEFAULT_CONCURRENCY
+
+SHOWN_IN_ONE_LINE = 5
+
+
+def read_children(client, prefixes, concurrency=DEFAULT_CONCURRENCY):
+    """The prefixes with their bindings and BGP prefixes (two requests per prefix, several at a time)."""
+    return with_collections(client, prefixes, ("bindings", "bgp_prefixes"), concurrency)
+
+
+def _validation(prefix):
+    states = "IRR %(irr)s, RPKI %(rpki)s, ownership %(ownership)s" % check_states(prefix)
+    if approved(prefix):
+        return "ready", "approved"
+    if failed_checks(prefix):
+        return "stopped", "validation failed: " + states
+    return "pending", states
+
+
+def _deployment(cidr, prefix):
+    if not approved(prefix):
+        return "stopped", "not approved, so nothing can deploy"
+    bindings = prefix.get("bindings") or []
+    state = deployment_state(cidr, prefix)
+    if state == "failed":
+        missing = [binding["cidr"] for binding in bindings
+                   if (binding.get("provisioning") or {}).get("state") == ROUTE_MISSING]
+        return "stopped", "magic_transit_route_missing on " + ", ".join(missing)
+    if state == "pending":
+        waiting = [binding["cidr"] for binding in bindings
+                   if (binding.get("provisioning") or {}).get("state") != ACTIVE]
+        if not bindings:
+            return "pending", "no service binding yet"
+        return "pending", ("provisioning " + ", ".join(waiting)) if waiting else "waiting for the BGP prefix"
+    return "ready", "deployed"
+
+
+def evaluate(cidrs, found, stage):
+    """ready / pending / stopped for each CIDR, from the prefixes read (found: canonical CIDR -> prefix)."""
+    result = dict(ready=[], pending={}, stopped={}, prefixes=[])
+    for cidr in cidrs:
+        prefix = found.get(cidr)
+        if prefix is None:
+            result["stopped"][cidr] = "not a prefix of the account"
+            continue
+        result["prefixes"].append(prefix)
+        outcome, text = _validation(prefix) if stage == "validation" else _deployment(cidr, prefix)
+        if outcome == "ready":
+            result["ready"].append(cidr)
+        else:
+            result[outcome][cidr] = text
+    result["done"] = not result["pending"]
+    return result
+
+
+def poll_line(stage, result, number, deadline):
+    """One line per poll: how many prefixes are still pending, the first few with their states, the deadline."""
+    pending = list(result["pending"].items())
+    what = "approval" if stage == "validation" else "deployment"
+    if not pending:
+        return "Waiting for %s, poll %d: done (%d ready, %d stopped)." % (
+            what, number, len(result["ready"]), len(result["stopped"]))
+    shown = "; ".join("%s %s" % pair for pair in pending[:SHOWN_IN_ONE_LINE])
+    more = " and %d more" % (len(pending) - SHOWN_IN_ONE_LINE) if len(pending) > SHOWN_IN_ONE_LINE else ""
+    return "Waiting for %s, poll %d, until %s: %d pending: %s%s." % (what, number, deadline, len(pending), shown, more)
