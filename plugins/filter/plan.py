@@ -25,6 +25,7 @@ MESSAGES = {
     "deployment_wait": lambda desired, estate, plan, options: _report.wait_explanation(
         plan, estate, "deployment", options["timeout"], options["interval"]),
     "advertise_wait": lambda desired, estate, plan, options: _report.advertise_explanation(plan),
+    "withdraw_wait": lambda desired, estate, plan, options: _report.withdraw_explanation(plan),
     "failures": lambda desired, estate, plan, options: _report.failures(desired, estate, plan, options),
     "plan": lambda desired, estate, plan, options: _report.plan_summary(desired, estate, plan, options),
 }
