@@ -1,5 +1,10 @@
 """Unit tests of what the roles print and report: only what is really left, in sentences a user can act on."""
 
+import pathlib
+import re
+
+import yaml
+
 from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import merge, plan
 from ansible_collections.cloudflare.addressing.plugins.module_utils._progress import evaluate, poll_line
 from ansible_collections.cloudflare.addressing.plugins.module_utils._report import (
@@ -202,3 +207,37 @@ def test_deployment_is_ready_when_every_binding_is_active_and_the_bgp_prefix_exi
     result = evaluate(["203.0.113.0/24", "198.51.100.0/24"], found, "deployment")
     assert result["ready"] == ["203.0.113.0/24"]
     assert result["pending"] == {"198.51.100.0/24": "provisioning 198.51.100.0/24"}
+
+
+# --- the documented shape of the report facts ------------------------------------------------------------------------
+
+ROLES = pathlib.Path(__file__).resolve().parents[4] / "roles"
+
+
+def documented_keys(role, fact):
+    """The C(key) names of the argument_specs description item that documents the role's report fact."""
+    specs = yaml.safe_load((ROLES / role / "meta" / "argument_specs.yml").read_text(encoding="utf-8"))
+    [item] = [text for text in specs["argument_specs"]["main"]["description"]
+              if text.startswith("The fact C(%s)" % fact)]
+    return set(re.findall(r"C\(([a-z_]+)\)", item))
+
+
+def test_the_onboarding_report_has_the_documented_keys():
+    state = estate(onboarded())
+    [entry] = onboard_report(desired(edge()), state, plan(desired(edge()), state, OPTIONS), OPTIONS)
+    assert set(entry) | set(entry["validation"]) <= documented_keys("byoip_onboard", "byoip_onboard_report")
+
+
+def test_the_offboarding_report_has_the_documented_keys():
+    state = estate(onboarded())
+    [entry] = offboard_report(desired(edge()), state, plan(desired(edge()), state, OPTIONS, "offboard"), OPTIONS)
+    assert set(entry) <= documented_keys("byoip_offboard", "byoip_offboard_report")
+
+
+def test_the_status_report_has_the_documented_keys():
+    state = estate(onboarded())
+    report = status_report(state, plan(desired(edge()), state, OPTIONS)["drift"])
+    [entry] = report["prefixes"]
+    nested = [entry["validation"], entry["delegations"][0], entry["bindings"][0], entry["bgp_prefixes"][0]]
+    keys = set(report) | set(entry) | set().union(*nested)
+    assert keys <= documented_keys("byoip_status", "byoip_status_report")
