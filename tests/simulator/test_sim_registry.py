@@ -69,16 +69,19 @@ def validity(sim, path):
         return response.status, json.loads(response.read())
 
 
+def call(sim, method, path, body=None):
+    """An addressing API call to the simulator; its result."""
+    request = urllib.request.Request(
+        sim.base_url + "/accounts/%s/addressing%s" % (sim.account_id, path), method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": "Bearer " + sim.api_token, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["result"]
+
+
 @pytest.fixture
 def api_call(world_sim):
-    def call(method, path, body=None):
-        request = urllib.request.Request(
-            world_sim.base_url + "/accounts/%s/addressing%s" % (world_sim.account_id, path), method=method,
-            data=json.dumps(body).encode() if body is not None else None,
-            headers={"Authorization": "Bearer " + world_sim.api_token, "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())["result"]
-    return call
+    return lambda method, path, body=None: call(world_sim, method, path, body)
 
 
 # --- whois --------------------------------------------------------------------------------------------------------
@@ -289,15 +292,6 @@ def test_a_bad_world_file_stops_cfsim_at_start(tmp_path):
 
 
 # --- tokens published at once (make demo) ---------------------------------------------------------------------------
-
-def call(sim, method, path, body=None):
-    request = urllib.request.Request(
-        sim.base_url + "/accounts/%s/addressing%s" % (sim.account_id, path), method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": "Bearer " + sim.api_token, "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())["result"]
-
 
 @pytest.mark.parametrize("via", ["txt", "irr"])
 def test_publish_ownership_tokens_lets_a_new_prefix_pass_from_the_world_file_alone(tmp_path, via):
