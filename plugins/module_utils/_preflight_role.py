@@ -204,7 +204,8 @@ def outcome(found, previous, options):
     earlier stages; options: mode, stage, wait.
     """
     stage = options["stage"]
-    evidence = dict((previous or {}).get("prefixes") or {})
+    # A run starts its evidence afresh, also when the role ran before in the same play.
+    evidence = {} if stage == "before" else dict((previous or {}).get("prefixes") or {})
     if found is None or found.get("skipped"):
         return dict(prefixes=evidence, lines=[], stop=False)
     if found.get("prefixes") is None:

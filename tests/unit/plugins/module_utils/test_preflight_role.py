@@ -171,9 +171,10 @@ def test_the_evidence_keeps_each_checks_latest_result():
 
 
 def test_warn_prints_each_problem_with_its_fix_and_goes_on():
-    result = role.outcome(found(entry(irr=irr_ok(), rpki=no_roa(), ownership=_preflight.no_token())), {},
+    earlier_run = dict(prefixes=role.merge({}, [entry(OTHER, rpki=no_roa(OTHER))]))
+    result = role.outcome(found(entry(irr=irr_ok(), rpki=no_roa(), ownership=_preflight.no_token())), earlier_run,
                           options("before"))
-    assert result["stop"] is False and EDGE in result["prefixes"]
+    assert result["stop"] is False and list(result["prefixes"]) == [EDGE]
     assert result["lines"][1:] == [
         "  203.0.113.0/24: IRR ok, RPKI problem, ownership not checked yet (no token before the prefix is added)",
         "  203.0.113.0/24 RPKI: no ROA covers 203.0.113.0/24.",
