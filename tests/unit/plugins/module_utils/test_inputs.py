@@ -39,10 +39,10 @@ def test_the_get_started_example_becomes_the_desired_state():
     desired, problems = check([edge()])
     assert problems == []
     assert desired == [dict(cidr="203.0.113.0/24", name="byoip_prefixes[0]", asn=13335, description="Anycast edge",
-                            loa_document_id=None, delegate_loa_creation=None,
+                            loa_document_id=None, delegate_loa_creation=None, loa_path=None, loa_unusable=None,
                             delegations=[dict(cidr="203.0.113.128/25", account_id=OTHER)],
                             default_service="Spectrum", bindings=[dict(service="CDN", cidr="203.0.113.16/29")],
-                            advertise=True)]
+                            advertise=True, regions=[], regional=False, address_maps=[])]
 
 
 def test_defaults_asn_whole_prefix_delegation_and_not_advertised():
@@ -78,7 +78,8 @@ def test_a_damaged_entry_is_refused_and_never_widened(entry, expected):
 
 def test_the_offboarding_check_ignores_values_it_does_not_use_but_not_typos():
     desired, problems = check([dict(cidr="203.0.113.0/24", default_service="", bindings="x")], cidr_only=True)
-    assert problems == [] and desired == [dict(cidr="203.0.113.0/24", name="byoip_prefixes[0]")]
+    assert problems == [] and desired == [dict(cidr="203.0.113.0/24", name="byoip_prefixes[0]", address_maps=[],
+                                                regional=False)]
     assert only_problem([dict(cidr="203.0.113.0/24", cdir="x")], cidr_only=True) \
         == "byoip_prefixes[0]: unknown key 'cdir' (did you mean 'cidr'?)"
 
