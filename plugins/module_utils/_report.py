@@ -27,6 +27,7 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import
     describe_addresses,
     format_time,
     gate,
+    map_gaps,
     map_ips,
     maps_named,
     new_estate,
@@ -121,6 +122,7 @@ def _onboard_pending(prefix, live, plan, options, now, maps=None):
     bindings = _bindings(live)
     route_missing = [binding["cidr"] for binding in bindings if binding["state"] == ROUTE_MISSING]
     provisioning = [binding["cidr"] for binding in bindings if binding["state"] not in (ACTIVE, ROUTE_MISSING)]
+    provisioning += ["%(cidr)s (regional, %(region)s)" % item for item in _regional(live) if item["state"] != ACTIVE]
     if route_missing:
         pending.append("deployment: %s reports magic_transit_route_missing (Cloudflare has no Magic Transit route "
                        "for these addresses)" % ", ".join(route_missing))
@@ -137,10 +139,15 @@ def _onboard_pending(prefix, live, plan, options, now, maps=None):
         pending.append("advertisement: " + advertising["reason"])
         if advertising.get("state") == "waiting":
             next_steps.append("run the role again after %s to advertise %s" % (advertising["not_before"], cidr))
-    elif advertising.get("state") == "not_asked" and not route_missing and not provisioning:
-        cdn = any(str(binding["service"]).lower() == "cdn" for binding in bindings)
-        next_steps.append("to advertise %s, set advertise: true and run the role again%s" % (
-            cidr, " (put the CDN addresses on an address map first)" if cdn else ""))
+    else:
+        gaps = map_gaps(prefix, maps) if prefix.get("address_maps") else []
+        if gaps:  # advertised already, or not to be: the maps are still the vars' to complete
+            pending.append("address maps: " + "; ".join(gaps))
+        if advertising.get("state") == "not_asked" and not route_missing and not provisioning:
+            cdn = any(str(binding["service"]).lower() == "cdn" for binding in bindings)
+            next_steps.append("to advertise %s, set advertise: true and run the role again%s" % (
+                cidr, " (put the CDN addresses on an address map first)" if cdn and not prefix.get("address_maps")
+                else ""))
     return pending, next_steps
 
 
