@@ -77,6 +77,26 @@ def test_a_region_per_cidr_and_a_move_to_another_region(sim, module_runner, regi
     assert "moved 198.51.100.0/26 from region de to eu" in run.fact("byoip_onboard_report")[0]["changed"]
 
 
+def test_status_reports_the_regional_bindings_the_maps_and_asked_for_the_leases(sim, module_runner, regional,
+                                                                                tmp_path):
+    sim.control("POST", "/leases", dict(cidrs=["192.0.2.100/32"], purpose="Spectrum Static IPs"))
+    run = module_runner.run("status", dict(byoip_prefixes=[edge_with_map(region="eu")]))
+    assert run.returncode == 0, run.output
+    report = run.fact("byoip_status_report")
+    [edge] = [entry for entry in report["prefixes"] if entry["cidr"] == EDGE]
+    assert [(item["cidr"], item["region"], item["state"]) for item in edge["regional_bindings"]] == [
+        ("203.0.113.0/25", "eu", "active"), ("203.0.113.128/25", "eu", "active")]
+    assert edge["address_maps"][0]["ips"] == "203.0.113.16/29" and edge["drift"]["state"] == "in_sync"
+    assert report["leases"] is None  # not asked for
+    path = tmp_path / "status.md"
+    asked = module_runner.run("status", dict(byoip_status_include=["leases"], byoip_status_report_path=str(path)))
+    assert asked.returncode == 0, asked.output
+    leases = asked.fact("byoip_status_report")["leases"]
+    assert [lease["cidrs"] for lease in leases] == [["192.0.2.100/32"]]
+    assert "Spectrum Static IPs" in asked.output and "| `%s` | 192.0.2.100/32 |" % leases[0]["id"] in path.read_text()
+    assert all(entry["regional_bindings"] == [] for entry in asked.fact("byoip_status_report")["prefixes"])
+
+
 def test_an_unknown_region_fails_after_reading_and_before_any_write(sim, module_runner, regional):
     mark = sim.mark()
     run = module_runner.run("onboard", dict(byoip_prefixes=[plain_prefix(OTHER, region="mars")]))
@@ -166,3 +186,23 @@ def test_an_unusable_loa_stops_the_prefix_to_add_before_any_write(sim, runner, t
     assert "byoip_prefixes[0].loa_path %s is not a PDF" % text in message
     assert "byoip_prefixes[1].loa_path %s is not a file on this host" % (tmp_path / "missing.pdf") in message
     assert [entry["method"] for entry in sim.requests_since(mark)] == ["GET"]  # the one read
+
+
+def test_a_dry_run_on_an_empty_account_plans_all_of_it_without_a_warning(sim, runner, pdf):
+    sim.control("POST", "/reset")
+    mark = sim.mark()
+    run = runner.run("onboard", dict(byoip_prefixes=[edge_with_map(region="eu", loa_path=str(pdf))]),
+                     "--check", "--diff")
+    assert run.returncode == 0, run.output
+    assert sim.writes_since(mark) == []
+    assert run.fact("byoip_onboard_report")[0]["changed"] == [
+        "would upload the Letter of Authorization %s" % pdf,
+        "would add the prefix",
+        "would bind 203.0.113.0/24 to Spectrum (the default binding, which comes with the withdrawn BGP prefix of "
+        "the whole prefix)",
+        "would bind 203.0.113.16/29 to CDN",
+        "would bind 203.0.113.0/25 to region eu",
+        "would bind 203.0.113.128/25 to region eu",
+        "would create the address map 'CDN edge' and put 203.0.113.16/29 on it",
+        "would advertise 203.0.113.0/24 over BGP"]
+    assert "[WARNING]" not in run.output
