@@ -18,6 +18,7 @@ import ipaddress
 import re
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._address_space import unannounceable_reason
+from ansible_collections.cloudflare.addressing.plugins.module_utils._common import shown
 
 MAX_PREFIX_LENGTH = {4: 24, 6: 48}  # Cloudflare onboards nothing smaller than a /24 or a /48
 MAX_ASN = 4294967295
@@ -25,20 +26,11 @@ MAX_DESCRIPTION = 1000  # characters, the API's maxLength
 DEFAULT_ASN = 13335  # self-serve onboarding supports only Cloudflare's ASN
 IDENTIFIER = re.compile(r"^[0-9a-f]{32}$")
 MAGIC_TRANSIT = "magic transit"
-ECHO_LIMIT = 60
 
 PREFIX_KEYS = ("cidr", "asn", "description", "delegate_loa_creation", "loa_document_id", "delegations",
                "default_service", "bindings", "advertise")
 DELEGATION_KEYS = ("cidr", "account_id")
 BINDING_KEYS = ("service", "cidrs")
-
-
-def shown(value):
-    """A value as it may be echoed in a message: repr, cut to ECHO_LIMIT characters."""
-    text = repr(value)
-    if len(text) <= ECHO_LIMIT:
-        return text
-    return "%s... (%d characters)" % (text[:ECHO_LIMIT], len(text))
 
 
 class Problems:

@@ -210,7 +210,7 @@ def test_the_variable_name_is_the_users():
 
 def test_echoed_input_is_truncated():
     problem = only_problem([dict(cidr="1" * 10000, default_service="CDN")])
-    assert len(problem) < 300 and "(10002 characters)" in problem
+    assert len(problem) < 300 and "(10000 characters)" in problem
     assert shown("x") == "'x'"
 
 
