@@ -12,21 +12,38 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils import _inputs, _plan, _report
 
+
+def _status_report(desired, estate, plan, options):  # pylint: disable=unused-argument
+    return _report.status_report(estate, (plan or {}).get("drift"))
+
+
+def _ownership(desired, estate, plan, options):  # pylint: disable=unused-argument
+    return _report.ownership_instructions(desired, estate)
+
+
+def _wait(kind):
+    def explain(desired, estate, plan, options):  # pylint: disable=unused-argument
+        return _report.wait_explanation(plan, estate, kind, options["timeout"], options["interval"])
+    return explain
+
+
+def _advertise_wait(desired, estate, plan, options):  # pylint: disable=unused-argument
+    return _report.advertise_explanation(plan)
+
+
 REPORTS = {
-    "onboard": lambda desired, estate, plan, options: _report.onboard_report(desired, estate, plan, options),
-    "offboard": lambda desired, estate, plan, options: _report.offboard_report(desired, estate, plan, options),
-    "status": lambda desired, estate, plan, options: _report.status_report(estate, (plan or {}).get("drift")),
+    "onboard": _report.onboard_report,
+    "offboard": _report.offboard_report,
+    "status": _status_report,
 }
 
 MESSAGES = {
-    "ownership": lambda desired, estate, plan, options: _report.ownership_instructions(desired, estate),
-    "validation_wait": lambda desired, estate, plan, options: _report.wait_explanation(
-        plan, estate, "validation", options["timeout"], options["interval"]),
-    "deployment_wait": lambda desired, estate, plan, options: _report.wait_explanation(
-        plan, estate, "deployment", options["timeout"], options["interval"]),
-    "advertise_wait": lambda desired, estate, plan, options: _report.advertise_explanation(plan),
-    "failures": lambda desired, estate, plan, options: _report.failures(desired, estate, plan, options),
-    "plan": lambda desired, estate, plan, options: _report.plan_summary(desired, estate, plan, options),
+    "ownership": _ownership,
+    "validation_wait": _wait("validation"),
+    "deployment_wait": _wait("deployment"),
+    "advertise_wait": _advertise_wait,
+    "failures": _report.failures,
+    "plan": _report.plan_summary,
 }
 
 

@@ -19,6 +19,7 @@ import os
 import re
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._address_space import unannounceable_reason
+from ansible_collections.cloudflare.addressing.plugins.module_utils._common import shown
 from ansible_collections.cloudflare.addressing.plugins.module_utils._loa import check_loa_file
 
 MAX_PREFIX_LENGTH = {4: 24, 6: 48}  # Cloudflare onboards nothing smaller than a /24 or a /48
@@ -27,7 +28,6 @@ MAX_DESCRIPTION = 1000  # characters, the API's maxLength
 DEFAULT_ASN = 13335  # self-serve onboarding supports only Cloudflare's ASN
 IDENTIFIER = re.compile(r"^[0-9a-f]{32}$")
 MAGIC_TRANSIT = "magic transit"
-ECHO_LIMIT = 60
 
 PREFIX_KEYS = ("cidr", "asn", "description", "delegate_loa_creation", "loa_document_id", "loa_path", "delegations",
                "default_service", "bindings", "region", "regions", "address_maps", "advertise")
@@ -41,14 +41,6 @@ MAX_REGION_KEY = 128  # characters, as byoip_regional_binding accepts
 MAX_MAP_ADDRESSES = 256  # per entry of an address map's ips, as byoip_address_map accepts
 CDN = "cdn"
 OTHER_SERVICES = ("spectrum", MAGIC_TRANSIT)
-
-
-def shown(value):
-    """A value as it may be echoed in a message: repr, cut to ECHO_LIMIT characters."""
-    text = repr(value)
-    if len(text) <= ECHO_LIMIT:
-        return text
-    return "%s... (%d characters)" % (text[:ECHO_LIMIT], len(text))
 
 
 class Problems:

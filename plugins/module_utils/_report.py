@@ -212,8 +212,8 @@ def ownership_instructions(desired, estate):
         cidr = prefix["cidr"]
         token = live.get("ownership_validation_token") or TOKEN_PLACEHOLDER
         states = check_states(live)
-        lines = ["%s is not approved yet (IRR %s, RPKI %s, ownership %s)." % (
-                     cidr, states["irr"], states["rpki"], states["ownership"]),
+        lines = ["%s is not approved yet (IRR %s, RPKI %s, ownership %s)."
+                 % (cidr, states["irr"], states["rpki"], states["ownership"]),
                  "YOUR ACTION: prove you own it by publishing the token in ONE of these places:",
                  "  the IRR route object of %s (remarks or descr):" % cidr,
                  "    cf-validation: %s" % token,

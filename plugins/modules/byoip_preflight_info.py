@@ -339,6 +339,7 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     non_empty_env_fallback,
     parse_network,
     same_network,
+    shown,
 )
 from ansible_collections.cloudflare.addressing.plugins.module_utils import _preflight, _preflight_sources, _whois
 from ansible_collections.cloudflare.addressing.plugins.module_utils._reverse_dns import (
@@ -350,12 +351,6 @@ from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 # Sources are asked in parallel, a few at a time: enough to check hundreds of prefixes quickly, few enough to be
 # polite to public whois servers.
 WORKERS = 4
-MAX_ECHO = 200
-
-
-def _echo(value):
-    text = str(value)
-    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO] + "... (%d characters)" % len(text)
 
 
 class PreflightModule(AddressingModule):
@@ -406,7 +401,7 @@ def check_sources(params):
         try:
             ipaddress.ip_address(text)
         except ValueError:
-            problems.append("dns_servers: %r is not an IP address." % _echo(text))
+            problems.append("dns_servers: %s is not an IP address." % shown(text))
     if not 0 < params["dns_port"] < 65536:
         problems.append("dns_port must be between 1 and 65535, got %s." % params["dns_port"])
     if params["source_timeout"] <= 0:
@@ -414,8 +409,8 @@ def check_sources(params):
     try:
         check_base_url(params["rpki_validator_url"])
     except InputError:
-        problems.append("rpki_validator_url must be an http:// or https:// URL, got %r."
-                        % _echo(params["rpki_validator_url"]))
+        problems.append("rpki_validator_url must be an http:// or https:// URL, got %s."
+                        % shown(params["rpki_validator_url"]))
     if not params["whois_servers"] and "irr" in params["checks"]:
         problems.append("whois_servers is empty, so the irr check has nobody to ask.")
     return problems

@@ -63,10 +63,12 @@ def estate(*prefixes, **extra):
     return new_estate(found)
 
 
+STEPS = ("prefixes", "delegations", "bindings", "advertise", "withdraw", "bgp_prefixes", "unbind", "undelegate",
+         "remove")
+
+
 def batches(result):
-    return dict((step, result[step]["batch"]) for step in ("prefixes", "delegations", "bindings", "advertise",
-                                                            "withdraw", "bgp_prefixes", "unbind", "undelegate",
-                                                            "remove") if result[step]["batch"])
+    return dict((step, result[step]["batch"]) for step in STEPS if result[step]["batch"])
 
 
 def test_an_onboarded_account_needs_no_write_no_wait_and_no_service_read():

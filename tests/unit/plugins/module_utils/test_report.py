@@ -113,8 +113,8 @@ def test_the_status_report_covers_every_prefix_with_its_drift_when_vars_are_give
     assert report["prefixes"][1]["state"] == "advertised" and "drift" not in report["prefixes"][1]
     assert report["prefixes"][0]["state"] == "validation failed"
     assert report["prefixes"][0]["problems"][0].startswith("RPKI ROA:")
-    with_vars = status_report(state, plan(desired(edge(), dict(cidr="192.0.2.0/24", default_service="CDN")),
-                                                 state, OPTIONS)["drift"])
+    named = desired(edge(), dict(cidr="192.0.2.0/24", default_service="CDN"))
+    with_vars = status_report(state, plan(named, state, OPTIONS)["drift"])
     assert with_vars["prefixes"][1]["drift"] == dict(cidr="203.0.113.0/24", state="in_sync", details=[])
     assert with_vars["prefixes"][0]["drift"]["state"] == "unmanaged"
     assert with_vars["missing"] == ["192.0.2.0/24"]
@@ -122,23 +122,24 @@ def test_the_status_report_covers_every_prefix_with_its_drift_when_vars_are_give
 
 
 def test_a_poll_says_what_is_ready_pending_or_failed_in_one_line():
-    found = {"203.0.113.0/24": live_prefix(), "198.51.100.0/24": live_prefix(cidr="198.51.100.0/24", approved="P",
-                                                                            states="pending"),
+    found = {"203.0.113.0/24": live_prefix(),
+             "198.51.100.0/24": live_prefix(cidr="198.51.100.0/24", approved="P", states="pending"),
              "192.0.2.0/24": live_prefix(cidr="192.0.2.0/24", approved="P", irr_validation_state="mismatch_asn")}
     result = evaluate(["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24", "2001:db8::/48"], found, "validation")
     assert result["ready"] == ["203.0.113.0/24"] and not result["done"]
     assert result["pending"] == {"198.51.100.0/24": "IRR pending, RPKI pending, ownership pending"}
-    assert result["stopped"] == {"192.0.2.0/24": "validation failed: IRR mismatch_asn, RPKI valid, ownership valid",
-                                "2001:db8::/48": "not a prefix of the account"}
+    assert result["stopped"] == {
+        "192.0.2.0/24": "validation failed: IRR mismatch_asn, RPKI valid, ownership valid",
+        "2001:db8::/48": "not a prefix of the account"}
     assert poll_line("validation", result, 2, "2026-11-30T12:00:00Z") == (
         "Waiting for approval, poll 2, until 2026-11-30T12:00:00Z: 1 pending: 198.51.100.0/24 IRR pending, RPKI "
         "pending, ownership pending.")
 
 
 def test_deployment_is_ready_when_every_binding_is_active_and_the_bgp_prefix_exists():
+    provisioning = [binding("198.51.100.0/24", state="provisioning")]
     found = {"203.0.113.0/24": onboarded(),
-             "198.51.100.0/24": onboarded(cidr="198.51.100.0/24", bindings=[binding("198.51.100.0/24",
-                                                                                   state="provisioning")])}
+             "198.51.100.0/24": onboarded(cidr="198.51.100.0/24", bindings=provisioning)}
     result = evaluate(["203.0.113.0/24", "198.51.100.0/24"], found, "deployment")
     assert result["ready"] == ["203.0.113.0/24"]
     assert result["pending"] == {"198.51.100.0/24": "provisioning 198.51.100.0/24"}
