@@ -76,7 +76,7 @@ def byoip_desired(prefixes, name="byoip_prefixes", account_id=None, cidr_only=Fa
     """The desired state of the vars' prefixes, and every problem with them, in the user's variable names."""
     desired, errors = _inputs.check_prefixes(prefixes, name=name, owner_account_id=_owner(account_id),
                                              cidr_only=bool(cidr_only))
-    return dict(prefixes=desired, errors=errors)
+    return dict(prefixes=desired, errors=errors, **_inputs.reads(desired))
 
 
 def byoip_unknown_services(desired, services):
@@ -84,6 +84,13 @@ def byoip_unknown_services(desired, services):
     if isinstance(services, dict):
         services = services.get("services")
     return _inputs.unknown_services(_desired_list(desired, "byoip_unknown_services"), services or [])
+
+
+def byoip_unknown_regions(desired, regions):
+    """Problems for the region keys of the vars that are not regions of the account."""
+    if isinstance(regions, dict):
+        regions = regions.get("regions")
+    return _inputs.unknown_regions(_desired_list(desired, "byoip_unknown_regions"), regions or [])
 
 
 def byoip_estate(found, result=None, step=None, predicted=False):
@@ -133,6 +140,7 @@ class FilterModule:
         return {
             "byoip_desired": byoip_desired,
             "byoip_unknown_services": byoip_unknown_services,
+            "byoip_unknown_regions": byoip_unknown_regions,
             "byoip_estate": byoip_estate,
             "byoip_plan": byoip_plan,
             "byoip_report": byoip_report,
