@@ -12,21 +12,38 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils import _inputs, _plan, _preflight_role, _report
 
+
+def _status_report(desired, estate, plan, options):  # pylint: disable=unused-argument
+    return _report.status_report(estate, (plan or {}).get("drift"))
+
+
+def _ownership(desired, estate, plan, options):  # pylint: disable=unused-argument
+    return _report.ownership_instructions(desired, estate)
+
+
+def _wait(kind):
+    def explain(desired, estate, plan, options):  # pylint: disable=unused-argument
+        return _report.wait_explanation(plan, estate, kind, options["timeout"], options["interval"])
+    return explain
+
+
+def _advertise_wait(desired, estate, plan, options):  # pylint: disable=unused-argument
+    return _report.advertise_explanation(plan)
+
+
 REPORTS = {
-    "onboard": lambda desired, estate, plan, options: _report.onboard_report(desired, estate, plan, options),
-    "offboard": lambda desired, estate, plan, options: _report.offboard_report(desired, estate, plan, options),
-    "status": lambda desired, estate, plan, options: _report.status_report(estate, (plan or {}).get("drift")),
+    "onboard": _report.onboard_report,
+    "offboard": _report.offboard_report,
+    "status": _status_report,
 }
 
 MESSAGES = {
-    "ownership": lambda desired, estate, plan, options: _report.ownership_instructions(desired, estate),
-    "validation_wait": lambda desired, estate, plan, options: _report.wait_explanation(
-        plan, estate, "validation", options["timeout"], options["interval"]),
-    "deployment_wait": lambda desired, estate, plan, options: _report.wait_explanation(
-        plan, estate, "deployment", options["timeout"], options["interval"]),
-    "advertise_wait": lambda desired, estate, plan, options: _report.advertise_explanation(plan),
-    "failures": lambda desired, estate, plan, options: _report.failures(desired, estate, plan, options),
-    "plan": lambda desired, estate, plan, options: _report.plan_summary(desired, estate, plan, options),
+    "ownership": _ownership,
+    "validation_wait": _wait("validation"),
+    "deployment_wait": _wait("deployment"),
+    "advertise_wait": _advertise_wait,
+    "failures": _report.failures,
+    "plan": _report.plan_summary,
 }
 
 
@@ -59,7 +76,7 @@ def byoip_desired(prefixes, name="byoip_prefixes", account_id=None, cidr_only=Fa
     """The desired state of the vars' prefixes, and every problem with them, in the user's variable names."""
     desired, errors = _inputs.check_prefixes(prefixes, name=name, owner_account_id=_owner(account_id),
                                              cidr_only=bool(cidr_only))
-    return dict(prefixes=desired, errors=errors)
+    return dict(prefixes=desired, errors=errors, **_inputs.reads(desired))
 
 
 def byoip_unknown_services(desired, services):
@@ -67,6 +84,13 @@ def byoip_unknown_services(desired, services):
     if isinstance(services, dict):
         services = services.get("services")
     return _inputs.unknown_services(_desired_list(desired, "byoip_unknown_services"), services or [])
+
+
+def byoip_unknown_regions(desired, regions):
+    """Problems for the region keys of the vars that are not regions of the account."""
+    if isinstance(regions, dict):
+        regions = regions.get("regions")
+    return _inputs.unknown_regions(_desired_list(desired, "byoip_unknown_regions"), regions or [])
 
 
 def byoip_estate(found, result=None, step=None, predicted=False):
@@ -140,6 +164,7 @@ class FilterModule:
         return {
             "byoip_desired": byoip_desired,
             "byoip_unknown_services": byoip_unknown_services,
+            "byoip_unknown_regions": byoip_unknown_regions,
             "byoip_estate": byoip_estate,
             "byoip_plan": byoip_plan,
             "byoip_report": byoip_report,

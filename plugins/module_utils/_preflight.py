@@ -21,6 +21,7 @@ import ipaddress
 import re
 from urllib.parse import urlparse
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils._common import shown
 from ansible_collections.cloudflare.addressing.plugins.module_utils._reverse_dns import (
     VALIDATION_LABEL,
     validation_record_name,
@@ -37,7 +38,6 @@ RPKI_PSEUDO_SOURCE = "RPKI"
 TOKEN_PATTERN = re.compile(r"%s\s*:\s*(\S+)" % re.escape(VALIDATION_LABEL), re.IGNORECASE)
 SEVERITY = {"skipped": 0, "ok": 0, "unknown": 1, "problem": 2}
 RPSL_WIDTH = 16  # the value column of RPSL as the registries print it
-MAX_ECHO = 200
 
 
 def result(status, message, reason=None, predicted_state=None, evidence=None, fix=None):
@@ -62,11 +62,6 @@ def overall_status(checks):
 
 # --- the sources' settings ---------------------------------------------------------------------------------------
 
-def echo(value):
-    text = str(value)
-    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO] + "... (%d characters)" % len(text)
-
-
 def source_problems(settings, name=lambda option: option):
     """Every problem with the sources' settings, keyed as the module's options; name(option) says the option as the
     user wrote it (the module's own names, or the onboarding role's variables)."""
@@ -75,21 +70,21 @@ def source_problems(settings, name=lambda option: option):
         try:
             parse_server(text)
         except ValueError as error:
-            problems.append("%s: %s." % (name("whois_servers"), echo(error)))
+            problems.append("%s: %s." % (name("whois_servers"), shown(str(error), quoted=False)))
     for text in settings.get("dns_servers") or []:
         try:
             ipaddress.ip_address(str(text))
         except ValueError:
-            problems.append("%s: %r is not an IP address." % (name("dns_servers"), echo(text)))
+            problems.append("%s: %s is not an IP address." % (name("dns_servers"), shown(text)))
     if not 0 < settings["dns_port"] < 65536:
-        problems.append("%s must be between 1 and 65535, got %s." % (name("dns_port"), echo(settings["dns_port"])))
+        problems.append("%s must be between 1 and 65535, got %s." % (name("dns_port"), shown(settings["dns_port"])))
     if settings["source_timeout"] <= 0:
         problems.append("%s must be a positive number of seconds, got %s."
-                        % (name("source_timeout"), echo(settings["source_timeout"])))
+                        % (name("source_timeout"), shown(settings["source_timeout"])))
     url = urlparse(str(settings["rpki_validator_url"]).strip())
     if url.scheme not in ("http", "https") or not url.netloc:
-        problems.append("%s must be an http:// or https:// URL, got %r."
-                        % (name("rpki_validator_url"), echo(settings["rpki_validator_url"])))
+        problems.append("%s must be an http:// or https:// URL, got %s."
+                        % (name("rpki_validator_url"), shown(settings["rpki_validator_url"])))
     return problems
 
 

@@ -21,6 +21,7 @@ not answer) never stops the run.
 """
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils import _preflight
+from ansible_collections.cloudflare.addressing.plugins.module_utils._common import shown
 from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import approved, as_read, new_estate
 
 MODES = ("off", "warn", "fail")
@@ -31,6 +32,7 @@ SETTINGS = dict(whois_servers="whois_servers", rpki_validator_url="rpki_validato
                 dns_port="dns_port", source_timeout="timeout")
 # YAML 1.1 reads a bare off as false: both mean off.
 FALSE_WORDS = ("off", "false", "no", "0")
+MAX_MESSAGE = 200  # characters of a failed check's message shown
 
 
 def variable(option):
@@ -44,7 +46,7 @@ def mode(value):
         return "off"
     if text in MODES:
         return text
-    raise ValueError("%s must be off, warn or fail, got %s." % (VARIABLE, _preflight.echo(value)))
+    raise ValueError("%s must be off, warn or fail, got %s." % (VARIABLE, shown(value)))
 
 
 def _as_list(value):
@@ -58,7 +60,7 @@ def _as_number(value, option, problems):
     try:
         return float(value)
     except (TypeError, ValueError):
-        problems.append("%s must be a number, got %s." % (variable(option), _preflight.echo(value)))
+        problems.append("%s must be a number, got %s." % (variable(option), shown(value)))
         return 1.0
 
 
@@ -190,7 +192,7 @@ def _could_not_run(found, stage):
     """A failed module (bad settings, no dnspython): the failure, and what the user can do."""
     if stage == "diagnosis":
         return [], False
-    lines = ["The pre-flight check could not run: %s" % _preflight.echo(found.get("msg") or "no answer"),
+    lines = ["The pre-flight check could not run: %s" % shown(found.get("msg") or "no answer", limit=MAX_MESSAGE, quoted=False),
              "Its settings are %s (the module's whois_servers, rpki_validator_url, dns_servers, dns_port and "
              "source_timeout); set %s=off to skip it." % (", ".join(variable(option) for option in SETTINGS),
                                                            VARIABLE)]

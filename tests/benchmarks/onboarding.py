@@ -87,7 +87,9 @@ def module_invocations(records):
         if not record["action"].startswith(MODULE_PREFIX) or record["status"] == "skipped":
             continue
         results = record["result"].get("results")
-        for result in results if isinstance(results, list) else [record["result"]]:
+        # A loop's results carry ansible_loop_var; a module's batch mode also returns `results`, one per object.
+        looped = isinstance(results, list) and results and all("ansible_loop_var" in result for result in results)
+        for result in results if looped else [record["result"]]:
             if not result.get("skipped"):
                 total += result.get("attempts", 1)
     return total
