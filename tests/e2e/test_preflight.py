@@ -175,7 +175,7 @@ def test_bad_settings_are_refused_in_the_variables_names_before_any_request(sim,
     run = runner.run("onboard", dict(byoip_prefixes=[plain_prefix(PLAIN)], byoip_onboard_preflight="maybe",
                                      byoip_onboard_preflight_whois_servers=["whois.example:http"]))
     assert run.returncode != 0
-    assert "byoip_onboard_preflight must be off, warn or fail, got maybe." in run.failure_messages()
+    assert "byoip_onboard_preflight must be off, warn or fail, got 'maybe'." in run.failure_messages()
     assert sim.requests_since(mark) == []
     bad = runner.run("onboard", dict(byoip_prefixes=[plain_prefix(PLAIN)],
                                      byoip_onboard_preflight_whois_servers=["whois.example:http"],

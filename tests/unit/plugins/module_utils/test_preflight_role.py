@@ -68,14 +68,14 @@ def test_the_mode_reads_a_bare_yaml_off_as_off(value, expected):
 def test_an_unknown_mode_is_refused_in_the_variables_name():
     with pytest.raises(ValueError) as raised:
         role.mode("maybe")
-    assert str(raised.value) == "byoip_onboard_preflight must be off, warn or fail, got maybe."
+    assert str(raised.value) == "byoip_onboard_preflight must be off, warn or fail, got 'maybe'."
 
 
 def test_every_bad_source_setting_at_once_in_the_roles_variable_names():
     problems = role.settings_problems(dict(SETTINGS, whois_servers=["whois.example:http"], dns_servers=["resolver"],
                                            dns_port="x", source_timeout=0, rpki_validator_url="ftp://rpki"))
     assert problems == [
-        "byoip_onboard_preflight_dns_port must be a number, got x.",
+        "byoip_onboard_preflight_dns_port must be a number, got 'x'.",
         "byoip_onboard_preflight_whois_servers: 'whois.example:http' is not a host name or address with an optional "
         ":port (1-65535).",
         "byoip_onboard_preflight_dns_servers: 'resolver' is not an IP address.",
