@@ -10,7 +10,7 @@ the roles and turn bad arguments into filter errors.
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cloudflare.addressing.plugins.module_utils import _inputs, _plan, _report
+from ansible_collections.cloudflare.addressing.plugins.module_utils import _inputs, _plan, _preflight_role, _report
 
 
 def _status_report(desired, estate, plan, options):  # pylint: disable=unused-argument
@@ -133,6 +133,30 @@ def byoip_messages(desired, estate, plan, kind, options=None):
     return build(_desired_list(desired or [], "byoip_messages"), estate, plan, options)
 
 
+def byoip_preflight_settings(settings):
+    """Every problem with the onboarding role's pre-flight settings, in its variable names."""
+    if not isinstance(settings, dict):
+        raise AnsibleFilterError("byoip_preflight_settings expects a dict, got %r" % type(settings).__name__)
+    return _preflight_role.settings_problems(settings)
+
+
+def byoip_preflight_request(desired, estate, plan, evidence, stage, options=None):
+    """The prefixes and checks the onboarding role asks byoip_preflight_info at a stage; no prefixes: no call."""
+    try:
+        return _preflight_role.request(_desired_list(desired, "byoip_preflight_request"), estate, plan,
+                                       (evidence or {}).get("prefixes"), stage, dict(options or {}))
+    except ValueError as error:
+        raise AnsibleFilterError("byoip_preflight_request: %s" % error)
+
+
+def byoip_preflight_outcome(found, previous, options):
+    """The evidence so far, the lines to print and whether to stop, after byoip_preflight_info ran (or was skipped)."""
+    try:
+        return _preflight_role.outcome(found, previous, dict(options or {}))
+    except (KeyError, ValueError) as error:
+        raise AnsibleFilterError("byoip_preflight_outcome: %s" % error)
+
+
 class FilterModule:
     """The roles' decision filters."""
 
@@ -145,4 +169,7 @@ class FilterModule:
             "byoip_plan": byoip_plan,
             "byoip_report": byoip_report,
             "byoip_messages": byoip_messages,
+            "byoip_preflight_settings": byoip_preflight_settings,
+            "byoip_preflight_request": byoip_preflight_request,
+            "byoip_preflight_outcome": byoip_preflight_outcome,
         }

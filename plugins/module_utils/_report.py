@@ -13,7 +13,9 @@ here, so it is tested once and reads the same in every role.
 import datetime
 import ipaddress
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils import _preflight
 from ansible_collections.cloudflare.addressing.plugins.module_utils._diagnosis import diagnose
+from ansible_collections.cloudflare.addressing.plugins.module_utils._preflight_role import problem_lines
 from ansible_collections.cloudflare.addressing.plugins.module_utils._reverse_dns import reverse_zones
 from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import (
     ACTIVE,
@@ -305,10 +307,11 @@ def plan_summary(desired, estate, plan, options=None):
 def failures(desired, estate, plan, budgets):
     """The message of each prefix that stopped: validation failed or timed out, or deployment cannot finish.
 
-    budgets: validation_timeout, validation_interval, provisioning_timeout, provisioning_interval (seconds).
+    budgets: validation_timeout, validation_interval, provisioning_timeout, provisioning_interval (seconds), and
+    preflight, the pre-flight check's evidence per prefix, when the role gathered it.
     """
     messages = validation_failures(desired, estate, plan, budgets["validation_timeout"],
-                                   budgets["validation_interval"])
+                                   budgets["validation_interval"], budgets.get("preflight"))
     estate = new_estate(estate)
     for cidr in plan["deployment"]["failed"]:
         for binding in _bindings(estate["prefixes"].get(cidr)):
@@ -333,9 +336,26 @@ def failures(desired, estate, plan, budgets):
     return messages
 
 
-def validation_failures(desired, estate, plan, timeout, interval):
-    """The message of each prefix whose validation failed, or did not finish within the budget."""
+def _check_lines(check, evidence):
+    """A check of Cloudflare's diagnosis; a failed one in the pre-flight check's words when it looked, with the fix."""
+    name = _preflight.STATE_FIELDS[check["field"]]
+    found = ((evidence or {}).get("checks") or {}).get(name)
+    if not check["failed"] or found is None or found["status"] == "skipped":
+        return ["  - " + check["message"]]
+    if found["status"] == "unknown":
+        return ["  - " + check["message"], "    (pre-flight " + found["message"] + ")"]
+    return (["  - " + _preflight.explain_failed_check(name, check["state"], found)]
+            + _preflight.fix_lines(found, "      "))
+
+
+def validation_failures(desired, estate, plan, timeout, interval, preflight=None):
+    """The message of each prefix whose validation failed, or did not finish within the budget.
+
+    preflight: the pre-flight check's evidence per prefix; it explains each failed check in the words the
+    pre-flight check used, and says what a prefix that timed out still lacks.
+    """
     estate = new_estate(estate)
+    preflight = preflight or {}
     failures = []
     for prefix in desired:
         cidr = prefix["cidr"]
@@ -349,11 +369,16 @@ def validation_failures(desired, estate, plan, timeout, interval):
         else:
             lines = ["Timed out in step 2 (wait for validation): %s is still not approved after "
                      "byoip_onboard_validation_timeout=%s s (polled every %s s)." % (cidr, timeout, interval)]
-        lines.extend("  - " + check["message"] for check in diagnosis)
+        for check in diagnosis:
+            lines.extend(_check_lines(check, preflight.get(cidr)))
         if failed:
             lines.append("Fix what failed, then run the role again with byoip_onboard_revalidate=true so that "
                          "Cloudflare re-runs the failed checks.")
         else:
+            found = problem_lines(preflight[cidr], "  - ") if cidr in preflight else []
+            if found:
+                lines.append("The pre-flight check finds:")
+                lines.extend(found)
             lines.append("Make sure the ownership token is published (see step 1), then run the role again; it "
                          "continues where it stopped. Raise byoip_onboard_validation_timeout to wait longer.")
         failures.append(dict(cidr=cidr, lines=lines))

@@ -80,7 +80,7 @@ def survey_answers(template, answers):
 @pytest.fixture(scope="module")
 def sim():
     process = start_cfsim("--quiet", "--validation-seconds", "2", "--provisioning-seconds", "2",
-                          "--advertisement-hold-seconds", "1")
+                          "--advertisement-hold-seconds", "1", "--whois-port", "0", "--dns-port", "0")
     yield process
     assert process.stop() == 0, "\n".join(process.output)
 
@@ -110,7 +110,7 @@ def key_credential(sim):
 
 
 @pytest.fixture
-def launch(tmp_path):
+def launch(tmp_path, sim):
     """launch(template name, credential inputs, survey answers, extra saved variables) -> (runner, job dir)."""
     credential_type = load_credential_type(AWX / "credential_type.yml")
     jobs = []
@@ -123,7 +123,9 @@ def launch(tmp_path):
         (job_dir / "inventory").mkdir()
         (job_dir / "inventory" / "hosts").write_text(
             "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable, encoding="utf-8")
-        extra_vars = dict(template["extra_vars"], **(saved_vars or {}))
+        # The onboarding's pre-flight check asks the simulator's registry world, never its default public sources.
+        extra_vars = dict(template["extra_vars"], **sim.preflight_sources())
+        extra_vars.update(saved_vars or {})
         if template.get("survey_enabled"):
             extra_vars.update(survey_answers(template, answers or {}))
         (job_dir / "env").mkdir()
