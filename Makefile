@@ -82,9 +82,13 @@ $(PYBIN)/.done:
 # The simulator's short timings of the demo (and of `make bench`).
 DEMO_SIM_OPTIONS := --validation-seconds 5 --provisioning-seconds 5 --advertisement-hold-seconds 5
 
+# The demo's routing registry world (the route object and ROA of its prefix), served on this machine for the
+# role's pre-flight check; cfsim publishes each new ownership token as reverse DNS TXT records, as the owner would.
+DEMO_WORLD_OPTIONS := --registry-world tools/demo-world.json --whois-port 0 --dns-port 0 --publish-ownership-tokens txt
+
 # A guided tour: the simulator with 5-second timings, then the onboard and status playbooks (tools/demo.py).
 demo: stage
-	@CFSIM_LOG=$(BUILD)/demo-cfsim.log $(PY) tools/with_sim.py --quiet $(DEMO_SIM_OPTIONS) -- \
+	@CFSIM_LOG=$(BUILD)/demo-cfsim.log $(PY) tools/with_sim.py --quiet $(DEMO_SIM_OPTIONS) $(DEMO_WORLD_OPTIONS) -- \
 	  $(PY) tools/demo.py $(STAGE)
 
 # Your own vars file through onboarding and status against cfsim, with the roles' waits scaled down (tools/rehearse.py):

@@ -15,7 +15,8 @@ from when AWX syncs the project (Galaxy does not publish cloudflare.addressing).
 4. each job template of extensions/awx/job_templates.yml (default: the dry run, the onboarding, the status),
    through ansible-runner, the engine AWX runs jobs with: a private data directory with the project and an inventory
    with localhost; env/extravars with the template's saved extra variables, playbooks/vars/rehearsal.yml (the waits
-   scaled down to the simulator's seconds) and the survey answers, tagged !unsafe as AWX writes them; the
+   scaled down to the simulator's seconds), the pre-flight check turned off (it would ask the public IRR, RPKI and
+   DNS) and the survey answers, tagged !unsafe as AWX writes them; the
    environment that the credential type's injectors render for a credential of the simulator (AWX's rendering, blank
    fields included: tests/helpers/awx_credential.py), and no other CLOUDFLARE_* variable; --check for a job of type
    check, --diff for "Show changes". The installed collection is the only one the jobs see.
@@ -166,7 +167,7 @@ def rehearse(workdir, names, answers):
             print("\n=== Job %d: %s (%s, playbook %s) ===\n" % (number, name, template["job_type"],
                                                                template["playbook"]), flush=True)
             job_dir = prepare_job(os.path.join(workdir, "job%d" % number), project, template,
-                                  asked(template, answers), waits)
+                                  asked(template, answers), dict(waits, **sim.preflight_sources()))
             runner = launch(job_dir, template, credential, collections_dir, quiet=False)
             outcomes.append((name, runner.status, runner.rc))
     finally:

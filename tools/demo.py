@@ -78,14 +78,18 @@ def main():
     say("""
         A local simulator of Cloudflare's addressing API (cfsim) is serving at %s for account %s. It follows
         Cloudflare's rules, but its clock is fast: validation and the deployment of a binding take 5 seconds
-        instead of hours, and ownership checks pass on their own.
+        instead of hours. It also serves a routing registry world on this machine (tools/demo-world.json): the
+        prefix's IRR route object over whois, its RPKI ROA through a Routinator-style validator, and reverse DNS,
+        where it publishes the ownership token as soon as Cloudflare issues it, as your DNS automation would. The
+        role's pre-flight check asks these sources before anything is written, and again once the token exists;
+        Cloudflare's validation reads the same world.
 
         The playbook reads one vars file (%s): the prefix, AS13335, a delegation of 203.0.113.128/25 to another
         account, Spectrum as the default service, eight CDN addresses from Cloudflare's guide, and advertise: true.
         A second one (%s) scales the roles' waits down to the simulator's seconds. The credentials come from
         CLOUDFLARE_* environment variables, as an AWX credential would inject them.
         """ % (env["CFSIM_URL"], env["CFSIM_ACCOUNT_ID"], VARS_FILE, WAITS_FILE))
-    heading("1/2  Onboarding: add, validate, delegate, bind, wait for deployment, advertise")
+    heading("1/2  Onboarding: pre-flight check, add, validate, delegate, bind, wait for deployment, advertise")
     status = run([ansible_playbook(), "cloudflare.addressing.onboard", "-e", "@" + vars_file,
                   "-e", "@" + os.path.join(stage, WAITS_FILE)], env)
     if status != 0:

@@ -6,7 +6,7 @@ Usage: rehearse.py VARS_FILE [REPORT_FILE] [-- ANSIBLE-PLAYBOOK OPTION ...]
    advertisement toggle hold take 5 seconds), for the account id of the vars file (a plain cloudflare_account_id)
    or cfsim's own.
 2. ansible-playbook cloudflare.addressing.onboard runs the vars file as it is, then playbooks/vars/rehearsal.yml
-   (the roles' waits scaled down to those seconds), then the simulator's connection, which wins over every
+   (the roles' waits scaled down to those seconds), then the simulator's connection and the pre-flight check off, which wins over every
    connection variable the vars file may set (cloudflare_* and the roles' own), as the CLOUDFLARE_* environment
    variables do over yours. Credentials in the vars file, vault-encrypted or not, are never read or sent: vault
    values are decrypted only when used, and these never are.
@@ -64,7 +64,9 @@ def account_of(vars_file):
 
 def connection_vars(sim):
     """The simulator as every connection variable says it; the others are left out of every module call."""
-    values = dict(account_id=sim.account_id, api_token=sim.api_token, base_url=sim.base_url)
+    # validate_certs and connect_timeout get the modules' defaults: ansible-core 2.16 hands a role an omit as a string.
+    values = dict(account_id=sim.account_id, api_token=sim.api_token, base_url=sim.base_url, validate_certs=True,
+                  connect_timeout=10)
     return dict((prefix + name, values.get(name, "{{ omit }}")) for prefix in PREFIXES for name in CONNECTION)
 
 
@@ -100,14 +102,16 @@ def rehearse(vars_file, report_file, extra_args, workdir):
     try:
         connection_file = os.path.join(workdir, "simulator.json")
         with open(connection_file, "w", encoding="utf-8") as handle:
-            json.dump(connection_vars(sim), handle, indent=2)
+            # The pre-flight check asks the public IRR, RPKI and DNS, which a rehearsal never reaches: off.
+            json.dump(dict(connection_vars(sim), **sim.preflight_sources()), handle, indent=2)
         guard_log = os.path.join(workdir, "refused.log")
         env = playbook_environment(sim, guard_log)
         heading("Rehearsal of %s against the simulator" % vars_file)
         say("""
             cfsim serves account %s at %s on this machine: validation, binding deployment and the advertisement
             hold take 5 seconds. Your vars file runs as it is, with the waits of %s and the simulator's connection
-            (%s) on top; its credentials are never used.
+            (%s) on top; its credentials are never used. The pre-flight check is off: it asks the public IRR,
+            RPKI and DNS, which a rehearsal never reaches (run it with cloudflare.addressing.byoip_preflight_info).
             """ % (sim.account_id, sim.base_url, os.path.relpath(WAITS_FILE), os.path.basename(connection_file)))
         onboard = [ansible_playbook(), "cloudflare.addressing.onboard", "-e", "@" + vars_file, "-e",
                    "@" + WAITS_FILE, "-e", "@" + connection_file] + extra_args

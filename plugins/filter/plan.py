@@ -10,24 +10,45 @@ the roles and turn bad arguments into filter errors.
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.cloudflare.addressing.plugins.module_utils import _inputs, _plan, _report
+from ansible_collections.cloudflare.addressing.plugins.module_utils import _inputs, _plan, _preflight_role, _report
+
+
+def _status_report(desired, estate, plan, options):  # pylint: disable=unused-argument
+    return _report.status_report(estate, (plan or {}).get("drift"))
+
+
+def _ownership(desired, estate, plan, options):  # pylint: disable=unused-argument
+    return _report.ownership_instructions(desired, estate)
+
+
+def _wait(kind):
+    def explain(desired, estate, plan, options):  # pylint: disable=unused-argument
+        return _report.wait_explanation(plan, estate, kind, options["timeout"], options["interval"])
+    return explain
+
+
+def _advertise_wait(desired, estate, plan, options):  # pylint: disable=unused-argument
+    return _report.advertise_explanation(plan)
+
+
+def _withdraw_wait(desired, estate, plan, options):  # pylint: disable=unused-argument
+    return _report.withdraw_explanation(plan)
+
 
 REPORTS = {
-    "onboard": lambda desired, estate, plan, options: _report.onboard_report(desired, estate, plan, options),
-    "offboard": lambda desired, estate, plan, options: _report.offboard_report(desired, estate, plan, options),
-    "status": lambda desired, estate, plan, options: _report.status_report(estate, (plan or {}).get("drift")),
+    "onboard": _report.onboard_report,
+    "offboard": _report.offboard_report,
+    "status": _status_report,
 }
 
 MESSAGES = {
-    "ownership": lambda desired, estate, plan, options: _report.ownership_instructions(desired, estate),
-    "validation_wait": lambda desired, estate, plan, options: _report.wait_explanation(
-        plan, estate, "validation", options["timeout"], options["interval"]),
-    "deployment_wait": lambda desired, estate, plan, options: _report.wait_explanation(
-        plan, estate, "deployment", options["timeout"], options["interval"]),
-    "advertise_wait": lambda desired, estate, plan, options: _report.advertise_explanation(plan),
-    "withdraw_wait": lambda desired, estate, plan, options: _report.withdraw_explanation(plan),
-    "failures": lambda desired, estate, plan, options: _report.failures(desired, estate, plan, options),
-    "plan": lambda desired, estate, plan, options: _report.plan_summary(desired, estate, plan, options),
+    "ownership": _ownership,
+    "validation_wait": _wait("validation"),
+    "deployment_wait": _wait("deployment"),
+    "advertise_wait": _advertise_wait,
+    "withdraw_wait": _withdraw_wait,
+    "failures": _report.failures,
+    "plan": _report.plan_summary,
 }
 
 
@@ -60,7 +81,7 @@ def byoip_desired(prefixes, name="byoip_prefixes", account_id=None, cidr_only=Fa
     """The desired state of the vars' prefixes, and every problem with them, in the user's variable names."""
     desired, errors = _inputs.check_prefixes(prefixes, name=name, owner_account_id=_owner(account_id),
                                              cidr_only=bool(cidr_only))
-    return dict(prefixes=desired, errors=errors)
+    return dict(prefixes=desired, errors=errors, **_inputs.reads(desired))
 
 
 def byoip_unknown_services(desired, services):
@@ -68,6 +89,13 @@ def byoip_unknown_services(desired, services):
     if isinstance(services, dict):
         services = services.get("services")
     return _inputs.unknown_services(_desired_list(desired, "byoip_unknown_services"), services or [])
+
+
+def byoip_unknown_regions(desired, regions):
+    """Problems for the region keys of the vars that are not regions of the account."""
+    if isinstance(regions, dict):
+        regions = regions.get("regions")
+    return _inputs.unknown_regions(_desired_list(desired, "byoip_unknown_regions"), regions or [])
 
 
 def byoip_estate(found, result=None, step=None, predicted=False):
@@ -110,6 +138,30 @@ def byoip_messages(desired, estate, plan, kind, options=None):
     return build(_desired_list(desired or [], "byoip_messages"), estate, plan, options)
 
 
+def byoip_preflight_settings(settings):
+    """Every problem with the onboarding role's pre-flight settings, in its variable names."""
+    if not isinstance(settings, dict):
+        raise AnsibleFilterError("byoip_preflight_settings expects a dict, got %r" % type(settings).__name__)
+    return _preflight_role.settings_problems(settings)
+
+
+def byoip_preflight_request(desired, estate, plan, evidence, stage, options=None):
+    """The prefixes and checks the onboarding role asks byoip_preflight_info at a stage; no prefixes: no call."""
+    try:
+        return _preflight_role.request(_desired_list(desired, "byoip_preflight_request"), estate, plan,
+                                       (evidence or {}).get("prefixes"), stage, dict(options or {}))
+    except ValueError as error:
+        raise AnsibleFilterError("byoip_preflight_request: %s" % error)
+
+
+def byoip_preflight_outcome(found, previous, options):
+    """The evidence so far, the lines to print and whether to stop, after byoip_preflight_info ran (or was skipped)."""
+    try:
+        return _preflight_role.outcome(found, previous, dict(options or {}))
+    except (KeyError, ValueError) as error:
+        raise AnsibleFilterError("byoip_preflight_outcome: %s" % error)
+
+
 class FilterModule:
     """The roles' decision filters."""
 
@@ -117,8 +169,12 @@ class FilterModule:
         return {
             "byoip_desired": byoip_desired,
             "byoip_unknown_services": byoip_unknown_services,
+            "byoip_unknown_regions": byoip_unknown_regions,
             "byoip_estate": byoip_estate,
             "byoip_plan": byoip_plan,
             "byoip_report": byoip_report,
             "byoip_messages": byoip_messages,
+            "byoip_preflight_settings": byoip_preflight_settings,
+            "byoip_preflight_request": byoip_preflight_request,
+            "byoip_preflight_outcome": byoip_preflight_outcome,
         }

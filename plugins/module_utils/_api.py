@@ -303,7 +303,7 @@ class Pacer:
 
     def observe(self, now, headers):
         """Take the rate-limit headers of an answer received at now into account."""
-        limits = [limit for limit in parse_rate_limits(headers)]
+        limits = list(parse_rate_limits(headers))
         delays = [pacing_delays(limit) for limit in limits]
         with self._lock:
             self._in_flight = max(0, self._in_flight - 1)

@@ -30,6 +30,7 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     InputError,
     api_argument_spec,
     make_diff,
+    shown,
 )
 from ansible_collections.cloudflare.addressing.plugins.module_utils._pool import (
     DEFAULT_CONCURRENCY,
@@ -37,15 +38,8 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._pool import
     run_groups,
 )
 
-ECHO_LIMIT = 60  # characters of a user's value repeated in a message
 LISTED_LIMIT = 10  # objects named in a failure message before "and N more"
 RULES = ("mutually_exclusive", "required_one_of", "required_if")
-
-
-def echo(value, limit=ECHO_LIMIT):
-    """repr(value) for a message, cut short: a 10,000-character value is never printed whole."""
-    text = repr(value)
-    return text if len(text) <= limit else "%s... (%d characters)" % (text[:limit], len(text))
 
 
 def sentence(message):
@@ -96,7 +90,7 @@ def validate_options(raw, spec, rules, problems):
     for key in unknown:
         guess = difflib.get_close_matches(key, list(spec), n=1)
         problems.add("unknown option %s%s; the options are %s" % (
-            echo(key), " (did you mean '%s'?)" % guess[0] if guess else "", ", ".join(sorted(spec))))
+            shown(key), " (did you mean '%s'?)" % guess[0] if guess else "", ", ".join(sorted(spec))))
     known = dict((key, value) for key, value in raw.items() if key in spec)
     result = ArgumentSpecValidator(spec, **rules).validate(known)
     for message in result.error_messages:
@@ -328,7 +322,7 @@ class BatchModule(AddressingModule):
 
     def _checked_element(self, index, raw, connection, problems):
         if not isinstance(raw, dict):
-            problems.add("must be a dict of options (%s), got %s" % (", ".join(sorted(self.resource.spec)), echo(raw)))
+            problems.add("must be a dict of options (%s), got %s" % (", ".join(sorted(self.resource.spec)), shown(raw)))
             return None
         nulls = refuse_nulls(raw, self.resource.null_hints, problems)
         # A null selector is reported once, as null, not again as a clash with the option it stands beside.

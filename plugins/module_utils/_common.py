@@ -46,12 +46,16 @@ SHOWN_LIMIT = 100
 
 
 def shown(value, limit=SHOWN_LIMIT, quoted=True):
-    """A value the user gave, for a message: quoted (repr), cut after limit characters with its full length."""
-    text = value if isinstance(value, str) else str(value)
+    """A value the user gave, for a message: quoted (repr), cut after limit characters with its full length.
+
+    A string is quoted as a string; any other value (a list where one CIDR belongs, None) as Python writes it.
+    """
+    if not isinstance(value, str):
+        value, quoted = repr(value), False
     quote = repr if quoted else str
-    if len(text) <= limit:
-        return quote(text)
-    return "%s... (%d characters)" % (quote(text[:limit]), len(text))
+    if len(value) <= limit:
+        return quote(value)
+    return "%s... (%d characters)" % (quote(value[:limit]), len(value))
 
 
 def shorten_echoes(message, values, limit=SHOWN_LIMIT):

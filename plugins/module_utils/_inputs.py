@@ -9,15 +9,18 @@ For internal collection use only: this is not a public interface and may change 
 Everything that can be judged without Cloudflare is judged here, before the first request, and reported in the
 user's own variable names (``byoip_prefixes[1].cidr``): what the modules would refuse, what Cloudflare would refuse
 (sizes, overlaps, unannounceable space, description length, delegating to yourself) and what is surely a mistake
-(unknown keys, empty entries, a string where a list belongs). Only the service names need the account: see
-unknown_services().
+(unknown keys, empty entries, a string where a list belongs). Only the service names and the region keys need the
+account: see unknown_services() and unknown_regions().
 """
 
 import difflib
 import ipaddress
+import os
 import re
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._address_space import unannounceable_reason
+from ansible_collections.cloudflare.addressing.plugins.module_utils._common import shown
+from ansible_collections.cloudflare.addressing.plugins.module_utils._loa import check_loa_file
 
 MAX_PREFIX_LENGTH = {4: 24, 6: 48}  # Cloudflare onboards nothing smaller than a /24 or a /48
 MAX_ASN = 4294967295
@@ -25,20 +28,19 @@ MAX_DESCRIPTION = 1000  # characters, the API's maxLength
 DEFAULT_ASN = 13335  # self-serve onboarding supports only Cloudflare's ASN
 IDENTIFIER = re.compile(r"^[0-9a-f]{32}$")
 MAGIC_TRANSIT = "magic transit"
-ECHO_LIMIT = 60
 
-PREFIX_KEYS = ("cidr", "asn", "description", "delegate_loa_creation", "loa_document_id", "delegations",
-               "default_service", "bindings", "advertise")
+PREFIX_KEYS = ("cidr", "asn", "description", "delegate_loa_creation", "loa_document_id", "loa_path", "delegations",
+               "default_service", "bindings", "region", "regions", "address_maps", "advertise")
 DELEGATION_KEYS = ("cidr", "account_id")
 BINDING_KEYS = ("service", "cidrs")
-
-
-def shown(value):
-    """A value as it may be echoed in a message: repr, cut to ECHO_LIMIT characters."""
-    text = repr(value)
-    if len(text) <= ECHO_LIMIT:
-        return text
-    return "%s... (%d characters)" % (text[:ECHO_LIMIT], len(text))
+REGION_KEYS = ("cidr", "region")
+ADDRESS_MAP_KEYS = ("description", "ips", "memberships", "enabled", "default_sni")
+MEMBERSHIP_KEYS = ("kind", "identifier")
+MEMBERSHIP_KINDS = ("account", "zone")
+MAX_REGION_KEY = 128  # characters, as byoip_regional_binding accepts
+MAX_MAP_ADDRESSES = 256  # per entry of an address map's ips, as byoip_address_map accepts
+CDN = "cdn"
+OTHER_SERVICES = ("spectrum", MAGIC_TRANSIT)
 
 
 class Problems:
@@ -262,6 +264,7 @@ def _one_service_per_address(bindings, where, problems):
 
 
 def _loa(entry, where, problems):
+    """(loa_document_id, delegate_loa_creation, loa_path, why the file cannot be uploaded or None)."""
     loa_id = _text(entry, "loa_document_id", where, problems)
     if loa_id is not None and not IDENTIFIER.match(loa_id):
         problems.add(where + ".loa_document_id", "%s is not a Cloudflare identifier (32 lowercase hexadecimal "
@@ -271,7 +274,220 @@ def _loa(entry, where, problems):
     if loa_id is not None and delegate:
         problems.add(where, "loa_document_id and delegate_loa_creation: true exclude each other; either Cloudflare "
                             "writes the Letter of Authorization or you upload one")
-    return loa_id, delegate
+    path, unusable = _text(entry, "loa_path", where, problems), None
+    if path is not None:
+        if loa_id is not None or delegate:
+            problems.add(where, "loa_path excludes %s; give the PDF to upload, or the id of one uploaded before, or "
+                                "let Cloudflare write the LOA" % ("loa_document_id" if loa_id else
+                                                                  "delegate_loa_creation: true"))
+        path = os.path.abspath(os.path.expanduser(path))
+        try:
+            check_loa_file(path, where + ".loa_path")
+        except ValueError as error:  # refused only if the prefix is still to be added (see _plan)
+            unusable = str(error)
+        delegate = False
+    return loa_id, delegate, path, unusable
+
+
+# --- Regional Services -----------------------------------------------------------------------------------------
+
+def _region_key(value, path, problems):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        problems.add(path, "is empty; give a region key such as eu or us")
+        return None
+    if not isinstance(value, str) or len(value.strip()) > MAX_REGION_KEY:
+        problems.add(path, "must be a region key such as eu or us (at most %d characters), got %s"
+                     % (MAX_REGION_KEY, shown(value)))
+        return None
+    return value.strip()
+
+
+def _halves(network):
+    return list(network.subnets()) if network.prefixlen < network.max_prefixlen else []
+
+
+def region_cover(network, region, explicit, taken):
+    """The bindings that put the whole prefix in a region: its halves, and the halves of any that Cloudflare would
+    refuse because a binding already has exactly that CIDR (taken); CIDRs of explicit keep their own region."""
+    cover = []
+    for half in _halves(network):
+        if half in explicit:
+            continue
+        if half in taken:
+            cover.extend(region_cover(half, region, explicit, taken))
+        else:
+            cover.append(dict(cidr=str(half), region=region))
+    return cover
+
+
+def _regions(entry, network, bindings, where, problems):
+    """The Regional Services bindings of the prefix: region for the whole prefix, regions for parts of it."""
+    whole = _region_key(entry["region"], where + ".region", problems) if "region" in entry else None
+    taken = set(ipaddress.ip_network(binding["cidr"]) for binding in bindings)
+    explicit = {}
+    example = "[{cidr: 203.0.113.0/25, region: eu}]"
+    for index, item in enumerate(_list(entry, "regions", where, problems, example)):
+        path = "%s.regions[%d]" % (where, index)
+        if not _mapping(item, path, problems, "{cidr: 203.0.113.0/25, region: eu}"):
+            continue
+        _unknown_keys(item, REGION_KEYS, path, problems)
+        region = _region_key(item.get("region"), path + ".region", problems)
+        if "cidr" not in item:
+            problems.add(path, "cidr is missing; give the part of the prefix to bind (region: binds the whole prefix)")
+            continue
+        part = parse_cidr(item["cidr"], path + ".cidr", problems, address_ok=True)
+        if part is None or network is None or not _inside(part, network, path + ".cidr", problems, "the CIDR"):
+            continue
+        if part == network:
+            problems.add(path + ".cidr", "%s is the whole prefix; set region: for that (Cloudflare binds regions only "
+                                         "to CIDRs more specific than the prefix, so the role binds its halves)" % part)
+        elif part in taken:
+            problems.add(path + ".cidr", "%s is also a service binding of the prefix, and Cloudflare takes one binding "
+                                         "per CIDR; bind %s instead" % (part, " and ".join(map(str, _halves(part)))))
+        elif part in explicit:
+            problems.add(path + ".cidr", "%s is listed twice; give each CIDR one region" % part)
+        elif region is not None:
+            explicit[part] = region
+    if network is None:
+        return []
+    cover = region_cover(network, whole, explicit, taken) if whole else []
+    return cover + [dict(cidr=str(part), region=region) for part, region in explicit.items()]
+
+
+# --- address maps ----------------------------------------------------------------------------------------------
+
+def _service_kind(service):
+    """cdn, other, or None when the service is given by id (then the role cannot tell)."""
+    name = str(service or "").strip().lower()
+    if name == CDN:
+        return "cdn"
+    return "other" if name in OTHER_SERVICES else None
+
+
+def _not_cdn(address, default_service, bindings):
+    """The service an address is bound to when that is surely not the CDN, else None."""
+    for binding in bindings:
+        if address in ipaddress.ip_network(binding["cidr"]):
+            return binding["service"] if _service_kind(binding["service"]) == "other" else None
+    return default_service if _service_kind(default_service) == "other" else None
+
+
+def _addresses(values, network, path, problems):
+    """The canonical addresses of a list of IPs and CIDRs inside the prefix (a CIDR stands for all its addresses)."""
+    addresses = []
+    for position, value in enumerate(values):
+        value_path = "%s[%d]" % (path, position)
+        part = parse_cidr(value, value_path, problems, address_ok=True)
+        if part is None or not _inside(part, network, value_path, problems, "the address"):
+            continue
+        if part.num_addresses > MAX_MAP_ADDRESSES:
+            problems.add(value_path, "%s holds %d addresses; an address map entry stands for at most %d (an IPv4 /24 "
+                                     "or an IPv6 /120); list the addresses you mean" % (part, part.num_addresses,
+                                                                                       MAX_MAP_ADDRESSES))
+            continue
+        addresses.extend(str(address) for address in part if str(address) not in addresses)
+    return addresses
+
+
+def _default_map_ips(network, bindings, default_service, path, problems):
+    """The prefix's addresses bound to the CDN, as the map's IPs when the entry gives none."""
+    cdn = [binding["cidr"] for binding in bindings if _service_kind(binding["service"]) == "cdn"]
+    if not cdn:
+        problems.add(path, "ips is missing, and the prefix binds no addresses to the CDN (bindings); list the "
+                           "addresses of the prefix that the map hands out")
+        return []
+    return _addresses(cdn, network, path + ".ips (the CDN addresses of bindings)", problems)
+
+
+def _memberships(item, path, problems):
+    example = "[{kind: zone, identifier: <32 hex>}]"
+    memberships = []
+    for index, member in enumerate(_list(item, "memberships", path, problems, example)):
+        member_path = "%s.memberships[%d]" % (path, index)
+        if not _mapping(member, member_path, problems, "{kind: zone, identifier: <32 hex>}"):
+            continue
+        _unknown_keys(member, MEMBERSHIP_KEYS, member_path, problems)
+        kind = _text(member, "kind", member_path, problems, required=True)
+        if kind is not None and kind.lower() not in MEMBERSHIP_KINDS:
+            problems.add(member_path + ".kind", "must be account or zone, got %s" % shown(kind))
+            kind = None
+        identifier = _text(member, "identifier", member_path, problems, required=True)
+        if identifier is not None and not IDENTIFIER.match(identifier.lower()):
+            problems.add(member_path + ".identifier", "%s is not a Cloudflare account or zone id (32 hexadecimal "
+                                                      "characters)" % shown(identifier))
+            identifier = None
+        if kind is not None and identifier is not None:
+            wanted = dict(kind=kind.lower(), identifier=identifier.lower())
+            if wanted not in memberships:
+                memberships.append(wanted)
+    return memberships
+
+
+def _address_map(item, network, prefix, path, problems):
+    _unknown_keys(item, ADDRESS_MAP_KEYS, path, problems)
+    description = _text(item, "description", path, problems, required=True)
+    if "ips" in item:
+        ips = _list(item, "ips", path, problems, "[203.0.113.16/29]")
+        if not ips and isinstance(item["ips"], list):
+            problems.add(path + ".ips", "is empty; list the addresses, or leave ips out for the CDN addresses")
+        ips = _addresses(ips, network, path + ".ips", problems) if network is not None else []
+    else:
+        ips = _default_map_ips(network, prefix["bindings"], prefix["default_service"], path, problems) \
+            if network is not None else []
+    for address in ips:
+        service = _not_cdn(ipaddress.ip_address(address), prefix["default_service"], prefix["bindings"])
+        if service is not None:
+            problems.add(path + ".ips", "%s is bound to %s, not to the CDN; an address map hands out CDN addresses"
+                         % (address, service))
+            break
+    sni = item.get("default_sni")
+    if sni is not None and not isinstance(sni, str):
+        problems.add(path + ".default_sni", "must be a hostname such as '*.example.com', got %s" % shown(sni))
+        sni = None
+    enabled = _flag(item, "enabled", path, problems)
+    return dict(description=description, name=path, ips=ips, memberships=_memberships(item, path, problems),
+                enabled=enabled, default_sni=sni or None)
+
+
+def _address_maps(entry, network, prefix, where, problems):
+    """The address maps the prefix's addresses go on, each named by its description."""
+    example = "[{description: CDN edge, memberships: [{kind: zone, identifier: <32 hex>}]}]"
+    maps = []
+    for index, item in enumerate(_list(entry, "address_maps", where, problems, example)):
+        path = "%s.address_maps[%d]" % (where, index)
+        if _mapping(item, path, problems, "{description: CDN edge}"):
+            wanted = _address_map(item, network, prefix, path, problems)
+            if wanted["description"] is not None:
+                maps.append(wanted)
+    return maps
+
+
+def _map_names(entry, where, problems):
+    """Offboarding: only the descriptions of the address maps the prefix's addresses are taken off."""
+    names = []
+    for index, item in enumerate(_list(entry, "address_maps", where, problems, "[{description: CDN edge}]")):
+        path = "%s.address_maps[%d]" % (where, index)
+        if _mapping(item, path, problems, "{description: CDN edge}"):
+            _unknown_keys(item, ADDRESS_MAP_KEYS, path, problems)
+            description = _text(item, "description", path, problems, required=True)
+            if description is not None:
+                names.append(dict(description=description, name=path))
+    return names
+
+
+def _same_map_settings(prefixes, problems):
+    """Entries that name the same map (in one prefix or several) must agree on the settings they give."""
+    first = {}
+    for prefix in prefixes:
+        for wanted in prefix.get("address_maps") or []:
+            for key in ("enabled", "default_sni"):
+                if wanted[key] is None:
+                    continue
+                seen = first.setdefault((wanted["description"], key), wanted)
+                if wanted[key] != seen[key]:
+                    problems.add("%s.%s" % (wanted["name"], key), "%s differs from %s.%s (%s) for the same map %s"
+                                 % (shown(wanted[key]), seen["name"], key, shown(seen[key]),
+                                    shown(wanted["description"])))
 
 
 def _description(entry, where, problems):
@@ -327,22 +543,58 @@ def check_prefixes(prefixes, name="byoip_prefixes", owner_account_id=None, cidr_
         _unknown_keys(entry, PREFIX_KEYS, where, problems)
         network = _prefix_network(entry, where, problems)
         prefix = dict(cidr=str(network) if network else None, name=where)
-        if not cidr_only:
-            loa_id, delegate = _loa(entry, where, problems)
+        if cidr_only:
+            prefix.update(address_maps=_map_names(entry, where, problems),
+                          regional="region" in entry or "regions" in entry)
+        else:
+            loa_id, delegate, loa_path, loa_unusable = _loa(entry, where, problems)
             prefix.update(
                 asn=_asn(entry, where, problems),
                 description=_description(entry, where, problems),
                 loa_document_id=loa_id,
                 delegate_loa_creation=delegate,
+                loa_path=loa_path,
+                loa_unusable=loa_unusable,
                 delegations=_delegations(entry, network, where, owner_account_id, problems),
                 default_service=_text(entry, "default_service", where, problems, required=True),
                 bindings=_bindings(entry, network, where, problems),
                 advertise=bool(_flag(entry, "advertise", where, problems)),
             )
+            prefix["regions"] = _regions(entry, network, prefix["bindings"], where, problems)
+            prefix["regional"] = "region" in entry or "regions" in entry
+            prefix["address_maps"] = _address_maps(entry, network, prefix, where, problems)
         if network is not None:
             desired.append(prefix)
     _overlaps(desired, name, problems)
+    if not cidr_only:
+        _same_map_settings(desired, problems)
+        _settle_map_settings(desired)
     return desired, problems.messages
+
+
+def _settle_map_settings(prefixes):
+    """Every entry of a map gets the settings another entry gives it: enabled (true unless one says false) and the
+    default SNI (left alone unless one sets it)."""
+    given = {}
+    for prefix in prefixes:
+        for wanted in prefix.get("address_maps") or []:
+            for key in ("enabled", "default_sni"):
+                if wanted[key] is not None:
+                    given.setdefault((wanted["description"], key), wanted[key])
+    for prefix in prefixes:
+        for wanted in prefix.get("address_maps") or []:
+            wanted["enabled"] = given.get((wanted["description"], "enabled"), True)
+            wanted["default_sni"] = given.get((wanted["description"], "default_sni"))
+
+
+def reads(desired):
+    """What the roles read besides the prefixes, only for the features the vars use: byoip_prefix_info's include,
+    whether to read the address maps, and both as the status role's list of extra reads."""
+    regional = any(prefix.get("regional") for prefix in desired)
+    maps = any(prefix.get("address_maps") for prefix in desired)
+    return dict(include=["delegations", "bindings", "bgp_prefixes"] + (["regional_bindings"] if regional else []),
+                address_maps=maps,
+                extras=(["regional_bindings"] if regional else []) + (["address_maps"] if maps else []))
 
 
 def unknown_services(desired, services):
@@ -362,4 +614,20 @@ def unknown_services(desired, services):
     if problems.messages:
         names = ", ".join(sorted(str(service.get("name")) for service in services or []))
         problems.messages.append("The account's services: %s (by name, any case, or by id)." % names)
+    return problems.messages
+
+
+def unknown_regions(desired, regions):
+    """Problems for region keys of the vars that are not regions of the account, in the user's variable names."""
+    known = set(str(region.get("region_key")) for region in regions or [])
+    problems = Problems()
+    for prefix in desired:
+        for key in sorted(set(item["region"] for item in prefix.get("regions") or [])):
+            if key not in known:
+                problems.add(prefix["name"], "region %s is not a region of the account" % shown(key))
+    if problems.messages:
+        problems.messages.append("The account's regions: %s." % (", ".join(
+            "%s (%s)" % (region.get("region_key"), region.get("name"))
+            for region in sorted(regions or [], key=lambda region: str(region.get("region_key"))))
+            or "none (are Regional Services enabled for the account?)"))
     return problems.messages

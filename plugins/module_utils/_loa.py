@@ -30,8 +30,16 @@ def sha256_of(content):
     return hashlib.sha256(content).hexdigest()
 
 
-def read_loa_file(path, option):
-    """(file name, bytes, sha256) of a local LOA; InputError when it is not a readable PDF of at most 10 MB."""
+def _read(path, option, size=-1):
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(size)
+    except (IOError, OSError) as error:
+        raise InputError("%s %s cannot be read: %s." % (option, path, error.strerror or error))
+
+
+def check_loa_file(path, option):
+    """InputError unless path is a readable PDF of at most 10 MB; reads only its first bytes."""
     if not os.path.isfile(path):
         where = " (it is a directory)" if os.path.isdir(path) else " on this host"
         raise InputError("%s %s is not a file%s." % (option, path, where))
@@ -39,12 +47,13 @@ def read_loa_file(path, option):
     if size > MAX_LOA_BYTES:
         raise InputError("%s %s has %d bytes; Cloudflare accepts LOA documents of at most 10 MB (%d bytes)."
                          % (option, path, size, MAX_LOA_BYTES))
-    try:
-        with open(path, "rb") as handle:
-            content = handle.read()
-    except (IOError, OSError) as error:
-        raise InputError("%s %s cannot be read: %s." % (option, path, error.strerror or error))
-    if not content.startswith(PDF_MAGIC):
+    if not _read(path, option, len(PDF_MAGIC)).startswith(PDF_MAGIC):
         raise InputError("%s %s is not a PDF (it does not start with %%PDF-); Cloudflare accepts LOA documents as "
                          "PDF only." % (option, path))
+
+
+def read_loa_file(path, option):
+    """(file name, bytes, sha256) of a local LOA; InputError when it is not a readable PDF of at most 10 MB."""
+    check_loa_file(path, option)
+    content = _read(path, option)
     return os.path.basename(path), content, sha256_of(content)

@@ -12,9 +12,11 @@ plan, call the resource modules (the only writers) for the planned items in batc
 plan again. The same plan() serves onboarding, offboarding (in reverse) and the status report's drift.
 
 The estate is a dict: ``prefixes`` keyed by canonical CIDR, each value the prefix object with its
-``delegations``, ``bindings`` and ``bgp_prefixes`` lists as byoip_prefix_info returns them; ``others``, the CIDRs
-of the account's prefixes that the vars do not name (never touched); ``time``, Cloudflare's clock at the last read
-(gates are measured on it, not on this host's clock); and ``journal``, what the steps of this run changed.
+``delegations``, ``bindings`` and ``bgp_prefixes`` lists (and ``regional_bindings`` when the vars name regions) as
+byoip_prefix_info returns them; ``others``, the CIDRs of the account's prefixes that the vars do not name (never
+touched); ``address_maps``, the account's whole maps when the vars name maps (else None: not read); ``leases``
+(status only); ``loas``, the LOA documents this run uploaded per prefix; ``time``, Cloudflare's clock at the last
+read (gates are measured on it, not on this host's clock); and ``journal``, what the steps of this run changed.
 """
 
 import datetime
@@ -26,8 +28,9 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._diagnosis i
 CHECKS = (("irr", "irr_validation_state"), ("rpki", "rpki_validation_state"),
           ("ownership", "ownership_validation_state"))
 ACTIVE = "active"
+REGIONAL = "regional_bindings"
 ROUTE_MISSING = "magic_transit_route_missing"
-CHILD_KEYS = ("delegations", "bindings", "bgp_prefixes")
+CHILD_KEYS = ("delegations", "bindings", "bgp_prefixes", "regional_bindings")
 
 
 # --- small helpers -----------------------------------------------------------------------------------------
@@ -74,6 +77,8 @@ def _prefix_entry(prefix, previous=None):
     entry = dict(previous or {})
     entry.update(prefix)
     for key in CHILD_KEYS:
+        if key == REGIONAL and key not in prefix and key not in entry:
+            continue  # not read: unknown, which is not the same as none
         entry[key] = list(prefix.get(key, entry.get(key)) or [])
     return entry
 
@@ -85,7 +90,8 @@ def new_estate(found):
     result = found if isinstance(found, dict) else dict(prefixes=found or [])
     prefixes = dict((canonical(prefix["cidr"]), _prefix_entry(prefix)) for prefix in result.get("prefixes") or [])
     return dict(prefixes=prefixes, others=sorted(canonical(cidr) for cidr in result.get("others") or []),
-                time=result.get("server_time"), journal=[], read={})
+                time=result.get("server_time"), journal=[], read={}, address_maps=None, maps_read=None,
+                leases=None, loas={})
 
 
 def as_read(estate, cidr):
@@ -124,6 +130,15 @@ def _advertised(bgp):
     return bool(bgp and (bgp.get("on_demand") or {}).get("advertised"))
 
 
+def step_actions(step):
+    """Every action of a plan step, one per prefix, also those an item shares between prefixes."""
+    flat = []
+    for action in (step or {}).get("actions") or []:
+        flat.append(dict((key, value) for key, value in action.items() if key != "also"))
+        flat.extend(action.get("also") or [])
+    return flat
+
+
 class Step:
     """The items one batch module call gets, and a description of each for the report."""
 
@@ -131,9 +146,13 @@ class Step:
         self.items = []
         self.actions = []
 
-    def add(self, cidr, item, infinitive, past):
+    def add(self, cidr, item, infinitive, past, also=None):
+        """also: more (cidr, infinitive, past) that the same item does for other prefixes (an address map)."""
         self.items.append(item)
-        self.actions.append(dict(cidr=cidr, do=infinitive, done=past))
+        action = dict(cidr=cidr, do=infinitive, done=past)
+        if also:
+            action["also"] = [dict(cidr=other, do=do, done=done) for other, do, done in also]
+        self.actions.append(action)
 
     def as_dict(self):
         # "batch", not "items": Jinja would read plan.step.items as the dict method.
@@ -142,24 +161,26 @@ class Step:
 
 # --- onboarding --------------------------------------------------------------------------------------------
 
-def _prefix_item(desired, live, options):
+def _prefix_item(desired, live, options, uploaded=None):
     item = dict(cidr=desired["cidr"], asn=desired["asn"])
     if desired.get("description") is not None:
         item["description"] = desired["description"]
     if live is None:
-        if desired.get("loa_document_id"):
-            item["loa_document_id"] = desired["loa_document_id"]
+        loa_id = desired.get("loa_document_id") or uploaded
+        if loa_id:
+            item["loa_document_id"] = loa_id
         delegate = desired.get("delegate_loa_creation")
-        item["delegate_loa_creation"] = (not desired.get("loa_document_id")) if delegate is None else delegate
+        item["delegate_loa_creation"] = (not loa_id) if delegate is None else delegate
     elif options.get("revalidate") and failed_checks(live):
         item["revalidate"] = "on_failure"
     return item
 
 
-def _plan_prefix(desired, live, options, plan):
+def _plan_prefix(desired, live, options, plan, loas):
     cidr = desired["cidr"]
     if live is None:
-        plan["prefixes"].add(cidr, _prefix_item(desired, None, options), "add the prefix", "added the prefix")
+        plan["prefixes"].add(cidr, _prefix_item(desired, None, options, loas.get(cidr)), "add the prefix",
+                             "added the prefix")
         return
     if live.get("asn") is not None and int(live["asn"]) != int(desired["asn"]):
         plan["conflicts"].append(
@@ -248,14 +269,19 @@ def _plan_bindings(desired, live, options, plan):
                                  "bound %s to %s" % (wanted["cidr"], wanted["service"]))
 
 
+def _deployed(binding):
+    return (binding.get("provisioning") or {}).get("state") == ACTIVE
+
+
 def deployment_state(cidr, live):
-    """'ready', 'pending' or 'failed' for the bindings and the whole-prefix BGP prefix of an approved prefix."""
+    """'ready', 'pending' or 'failed' for the bindings (service and, when read, Regional Services ones) and the
+    whole-prefix BGP prefix of an approved prefix."""
     bindings = live.get("bindings") or []
     if any((binding.get("provisioning") or {}).get("state") == ROUTE_MISSING for binding in bindings):
         return "failed"
     if not bindings or _whole_bgp(live, cidr) is None:
         return "pending"
-    if any((binding.get("provisioning") or {}).get("state") != ACTIVE for binding in bindings):
+    if not all(_deployed(binding) for binding in bindings + (live.get(REGIONAL) or [])):
         return "pending"
     return "ready"
 
@@ -269,8 +295,12 @@ def _plan_deployment(desired, live, options, plan):
         plan["deployment"][state].append(cidr)
 
 
-def gate(desired, live, options, now):
-    """Whether the prefix may be advertised now, and if not, why and until when."""
+def gate(desired, live, options, now, maps=None):
+    """Whether the prefix may be advertised now, and if not, why and until when.
+
+    maps are the account's address maps (the estate's): when the vars put the prefix's addresses on maps, it is
+    advertised only once they are there, as Cloudflare's guide asks.
+    """
     cidr = desired["cidr"]
     bgp = _whole_bgp(live, cidr) if live else None
     if _advertised(bgp):
@@ -284,6 +314,13 @@ def gate(desired, live, options, now):
         return dict(state="blocked", reason="waits until the Magic Transit route of every binding exists")
     if deployment != "ready":
         return dict(state="blocked", reason="waits until every binding is active")
+    missing = regions_missing(desired, live)
+    if missing:
+        return dict(state="blocked", reason="waits until the regional bindings %s exist" % ", ".join(missing))
+    gaps = map_gaps(desired, maps)
+    if gaps:
+        return dict(state="blocked", reason="waits until its addresses are on their address maps (%s)"
+                                            % "; ".join(gaps))
     if (bgp.get("on_demand") or {}).get("on_demand_locked"):
         return dict(state="blocked", reason="Cloudflare locked its advertisement (on_demand_locked); ask your "
                                             "account team")
@@ -299,9 +336,9 @@ def gate(desired, live, options, now):
     return dict(state="ready", reason="every binding is active and the BGP prefix is old enough")
 
 
-def _plan_advertise(desired, live, options, plan, now):
+def _plan_advertise(desired, live, options, plan, now, maps=None):
     cidr = desired["cidr"]
-    state = gate(desired, live, options, now)
+    state = gate(desired, live, options, now, maps)
     plan["gates"][cidr] = state
     item = dict(prefix_cidr=cidr, cidr=cidr, advertised=True)
     if state["state"] == "ready":
@@ -314,11 +351,14 @@ def _plan_advertise(desired, live, options, plan, now):
         plan["advertise"].add(cidr, item, "advertise %s over BGP" % cidr, "advertised %s over BGP" % cidr)
 
 
+STEPS = ("loa", "prefixes", "delegations", "bindings", "regional", "address_maps", "advertise", "unmap",
+         "unregion", "withdraw", "bgp_prefixes", "unbind", "undelegate", "remove")
+
+
 def _new_plan(direction):
-    plan = dict(direction=direction, conflicts=[], gates={}, services=set(), found={},
-                validation=dict(pending=[], failed=[]), deployment=dict(pending=[], failed=[]))
-    for step in ("prefixes", "delegations", "bindings", "advertise", "withdraw", "bgp_prefixes", "unbind",
-                 "undelegate", "remove"):
+    plan = dict(direction=direction, conflicts=[], gates={}, services=set(), regions=set(), found={},
+                validation=dict(pending=[], failed=[]), deployment=dict(pending=[], failed=[]), left_alone={})
+    for step in STEPS:
         plan[step] = Step()
     return plan
 
@@ -329,6 +369,7 @@ def _finish(plan):
         if isinstance(value, Step):
             result[key] = value.as_dict()
     result["services"] = sorted(plan["services"])
+    result["regions"] = sorted(plan["regions"])
     waiting = [entry for entry in plan["gates"].values() if entry["state"] == "waiting"]
     result["advertise_wait_seconds"] = max(entry["wait_seconds"] for entry in waiting) if waiting else 0
     result["advertise_at"] = max(entry["not_before"] for entry in waiting) if waiting else None
@@ -342,20 +383,288 @@ def _missing_services(desired, live):
     return set(wanted["service"] for wanted in _wanted_bindings(desired) if wanted["cidr"] not in bound)
 
 
-def onboard(desired, prefixes, options, now):
+def onboard(desired, estate, options, now):
     plan = _new_plan("onboard")
+    prefixes, maps, loas = estate["prefixes"], estate.get("address_maps"), estate.get("loas") or {}
     for prefix in desired:
         cidr = prefix["cidr"]
         live = prefixes.get(cidr)
-        _plan_prefix(prefix, live, options, plan)
+        _plan_loa(prefix, live, plan, loas)
+        _plan_prefix(prefix, live, options, plan, loas)
         _plan_validation(prefix, live, options, plan)
         plan["services"].update(_missing_services(prefix, live))
         if _may_configure(cidr, live, options):
             _plan_delegations(prefix, live, options, plan)
             _plan_bindings(prefix, live, options, plan)
+            _plan_regions(prefix, live, options, plan)
         _plan_deployment(prefix, live, options, plan)
-        _plan_advertise(prefix, live, options, plan, now)
+    _plan_address_maps(desired, prefixes, maps, options, plan)
+    for prefix in desired:
+        _plan_advertise(prefix, prefixes.get(prefix["cidr"]), options, plan, now, maps)
     return plan
+
+
+# --- the guide's last steps: LOA documents, Regional Services, address maps --------------------------------
+
+MAP_CIDR_LIMIT = {4: 24, 6: 120}  # byoip_address_map takes CIDRs of at most 256 addresses
+
+
+def _plan_loa(desired, live, plan, loas):
+    """Upload the LOA only for a prefix still to be added, and once: Cloudflare cannot list LOA documents."""
+    cidr = desired["cidr"]
+    if live is not None or not desired.get("loa_path") or cidr in loas:
+        return
+    if desired.get("loa_unusable"):
+        plan["conflicts"].append("%s: %s The prefix is still to be added with this Letter of Authorization; fix the "
+                                 "path or the file." % (cidr, desired["loa_unusable"]))
+        return
+    path = desired["loa_path"]
+    plan["loa"].add(cidr, dict(path=path, prefix_cidr=cidr), "upload the Letter of Authorization %s" % path,
+                    "uploaded the Letter of Authorization %s" % path)
+
+
+def _plan_regions(desired, live, options, plan):
+    """Create or move the Regional Services bindings the vars name; others in the account are left alone."""
+    cidr = desired["cidr"]
+    existing = _by_cidr((live or {}).get(REGIONAL))
+    for wanted in desired.get("regions") or []:
+        current = existing.get(wanted["cidr"])
+        if current is not None and current.get("region_key") == wanted["region"]:
+            continue
+        item = dict(prefix_cidr=cidr, cidr=wanted["cidr"], region=wanted["region"])
+        if _parent_planned(live, options):
+            item["parent_planned"] = True
+        plan["regions"].add(wanted["region"])
+        if current is None:
+            plan["regional"].add(cidr, item, "bind %s to region %s" % (wanted["cidr"], wanted["region"]),
+                                 "bound %s to region %s" % (wanted["cidr"], wanted["region"]))
+        else:
+            move = "%s from region %s to %s" % (wanted["cidr"], current.get("region_key"), wanted["region"])
+            plan["regional"].add(cidr, item, "move " + move, "moved " + move)
+
+
+def regions_missing(desired, live):
+    """The regional bindings the vars want that the account does not have (with their region) yet."""
+    existing = _by_cidr((live or {}).get(REGIONAL))
+    return ["%s (%s)" % (wanted["cidr"], wanted["region"]) for wanted in desired.get("regions") or []
+            if (existing.get(wanted["cidr"]) or {}).get("region_key") != wanted["region"]]
+
+
+def map_ips(address_map):
+    """The canonical IPs of a whole address map."""
+    ips = []
+    for item in (address_map or {}).get("ips") or []:
+        try:
+            ips.append(str(ipaddress.ip_address(str(item.get("ip")).strip())))
+        except ValueError:
+            continue
+    return ips
+
+
+def _member_key(member):
+    return (str(member.get("kind", "")).lower(), str(member.get("identifier", "")).lower())
+
+
+def maps_named(maps, description):
+    return [address_map for address_map in maps or [] if address_map.get("description") == description]
+
+
+def _networks(addresses):
+    """The fewest CIDRs for some addresses, none holding more than 256 (what byoip_address_map takes)."""
+    networks = []
+    for version in (4, 6):
+        same = [ipaddress.ip_address(text) for text in addresses if ipaddress.ip_address(text).version == version]
+        for network in ipaddress.collapse_addresses(same):
+            limit = MAP_CIDR_LIMIT[version]
+            networks.extend(network.subnets(new_prefix=limit) if network.prefixlen < limit else [network])
+    return [str(network) for network in networks]
+
+
+def describe_addresses(addresses):
+    return ", ".join(_networks(addresses))
+
+
+def _membership_text(members):
+    return ", ".join("%s %s" % (member["kind"], member["identifier"]) for member in members)
+
+
+def map_gaps(desired, maps):
+    """What keeps the prefix's addresses from being on their address maps, one phrase per map; [] once they are."""
+    gaps = []
+    for entry in desired.get("address_maps") or []:
+        name = "'%s'" % entry["description"]
+        found = maps_named(maps, entry["description"])
+        if len(found) != 1:
+            gaps.append("address map %s %s" % (name, "does not exist" if not found else "is not unique"))
+            continue
+        have, members = set(map_ips(found[0])), set(_member_key(member) for member in found[0].get("memberships")
+                                                     or [])
+        parts = []
+        missing = [ip for ip in entry["ips"] if ip not in have]
+        if missing:
+            parts.append("lacks " + describe_addresses(missing))
+        absent = [member for member in entry["memberships"] if _member_key(member) not in members]
+        if absent:
+            parts.append("lacks the membership of " + _membership_text(absent))
+        if entry.get("enabled", True) and not found[0].get("enabled"):
+            parts.append("is disabled")
+        if parts:
+            gaps.append("address map %s %s" % (name, " and ".join(parts)))
+    return gaps
+
+
+def _map_ready(prefix, live, options):
+    """A prefix's addresses go on address maps once it is deployed (every binding and regional binding active),
+    the last step before advertising; a dry run that would wait shows them as the waiting run would do them."""
+    cidr = prefix["cidr"]
+    if approved(live) and deployment_state(cidr, live) == "ready" and not regions_missing(prefix, live):
+        return True
+    return bool(options.get("check_mode")) and options.get("wait", True) and cidr not in options.get("stopped", ())
+
+
+def _map_entries(desired):
+    """description -> [(prefix, entry)], in the order the vars first name each map."""
+    entries = {}
+    for prefix in desired:
+        for entry in prefix.get("address_maps") or []:
+            entries.setdefault(entry["description"], []).append((prefix, entry))
+    return entries
+
+
+def _plan_address_maps(desired, prefixes, maps, options, plan):
+    for description, entries in _map_entries(desired).items():
+        found = maps_named(maps, description)
+        if len(found) > 1:
+            plan["conflicts"].append(
+                "The account has %d address maps with the description %r (ids %s), named in %s. The role identifies a "
+                "map by its description, so it cannot tell which one is meant; give the maps distinct descriptions "
+                "(cloudflare.addressing.byoip_address_map with id and description) or delete the extra one."
+                % (len(found), description, ", ".join(str(item.get("id")) for item in found),
+                   ", ".join(entry["name"] for _prefix, entry in entries)))
+            continue
+        _plan_map(description, entries, found[0] if found else None, prefixes, options, plan)
+
+
+def _plan_map(description, entries, current, prefixes, options, plan):
+    """One item for the map: the addresses of every prefix that is ready, the memberships and the settings."""
+    name = "the address map '%s'" % description
+    have, members = set(map_ips(current)), set(_member_key(member) for member in (current or {}).get("memberships")
+                                               or [])
+    parts, ips = [], []
+    for prefix, entry in entries:
+        if not _map_ready(prefix, prefixes.get(prefix["cidr"]), options):
+            continue
+        missing = [ip for ip in entry["ips"] if ip not in have and ip not in ips]
+        if missing:
+            ips.extend(missing)
+            parts.append([prefix["cidr"], "put %s on %s" % (describe_addresses(missing), name)])
+    wanted = []
+    for _prefix, entry in entries:
+        wanted.extend(member for member in entry["memberships"] if member not in wanted)
+    new_members = [member for member in wanted if _member_key(member) not in members]
+    settings = entries[0][1]
+    item = dict(description=description)
+    if current is None:
+        if not parts:
+            return  # nothing of it can be in place yet: create it with the first addresses
+        parts[0][1] = "create %s and %s" % (name, parts[0][1].replace(" on " + name, " on it"))
+        item.update(ips=_networks(ips), memberships=wanted, enabled=settings.get("enabled", True))
+        if settings.get("default_sni"):
+            item["default_sni"] = settings["default_sni"]
+    else:
+        owner = parts[0][0] if parts else entries[0][0]["cidr"]
+        if ips:
+            item["ips"] = _networks(ips)
+        if new_members:
+            item["memberships"] = new_members
+            parts.append([owner, "add the membership of %s to %s" % (_membership_text(new_members), name)])
+        if bool(current.get("enabled")) != settings.get("enabled", True):
+            item["enabled"] = settings.get("enabled", True)
+            parts.append([owner, "%s %s" % ("enable" if item["enabled"] else "disable", name)])
+        if settings.get("default_sni") and current.get("default_sni") != settings["default_sni"]:
+            item["default_sni"] = settings["default_sni"]
+            parts.append([owner, "set the default SNI of %s to %s" % (name, settings["default_sni"])])
+        if not parts:
+            return
+    done = [(cidr, do, _past(do)) for cidr, do in parts]
+    plan["address_maps"].add(done[0][0], item, done[0][1], done[0][2], also=done[1:])
+
+
+PAST = (("create ", "created "), ("put ", "put "), ("add ", "added "), ("enable ", "enabled "),
+        ("disable ", "disabled "), ("set ", "set "), ("take ", "took "))
+
+
+def _past(infinitive):
+    """The past tense of the map actions' sentences (each verb of an 'and' too)."""
+    words = infinitive.split(" and ")
+    for index, phrase in enumerate(words):
+        for present, past in PAST:
+            if phrase.startswith(present):
+                words[index] = past + phrase[len(present):]
+                break
+    return " and ".join(words)
+
+
+def _inside(ip, network):
+    address = ipaddress.ip_address(ip)
+    return address.version == network.version and address in network
+
+
+def _plan_unmap(desired, prefixes, maps, plan):
+    """Take the prefixes' addresses off the maps the vars name for them; other maps, IPs and memberships stay."""
+    if maps is None:
+        return
+    per_map, order = {}, []
+    for prefix in desired:
+        cidr = prefix["cidr"]
+        network = ipaddress.ip_network(cidr)
+        names = set(entry["description"] for entry in prefix.get("address_maps") or [])
+        for address_map in maps:
+            inside = [ip for ip in map_ips(address_map) if _inside(ip, network)]
+            if not inside:
+                continue
+            where = "the address map '%s' (%s)" % (address_map.get("description"), address_map.get("id"))
+            if address_map.get("description") not in names:
+                plan["left_alone"].setdefault(cidr, []).append(
+                    "%s still holds %s; the vars do not name it for this prefix, so it was left alone"
+                    % (where, describe_addresses(inside)))
+            elif address_map.get("can_modify_ips") is False:
+                plan["left_alone"].setdefault(cidr, []).append(
+                    "%s holds %s, and Cloudflare manages its IPs (can_modify_ips: false); ask your account team"
+                    % (where, describe_addresses(inside)))
+            else:
+                if address_map["id"] not in per_map:
+                    order.append(address_map["id"])
+                per_map.setdefault(address_map["id"], []).append((cidr, inside, address_map.get("description")))
+    for map_id in order:
+        parts = per_map[map_id]
+        done = [(cidr, "take %s off the address map '%s'" % (describe_addresses(inside), description),
+                 "took %s off the address map '%s'" % (describe_addresses(inside), description))
+                for cidr, inside, description in parts]
+        plan["unmap"].add(done[0][0], dict(id=map_id, remove_ips=[cidr for cidr, _ips, _name in parts]),
+                          done[0][1], done[0][2], also=done[1:])
+
+
+def _edge_differences(prefix, live, maps):
+    """Drift of the regional bindings (when read) and the address maps (when read) from the vars."""
+    if "default_service" not in prefix:  # a CIDR-only description (offboarding)
+        return []
+    details = []
+    if REGIONAL in live:
+        existing = _by_cidr(live[REGIONAL])
+        for wanted in prefix.get("regions") or []:
+            current = existing.get(wanted["cidr"])
+            if current is None:
+                details.append("regional binding %s (%s) missing" % (wanted["cidr"], wanted["region"]))
+            elif current.get("region_key") != wanted["region"]:
+                details.append("regional binding %s is %s in the account, %s in the vars"
+                               % (wanted["cidr"], current.get("region_key"), wanted["region"]))
+        named = set(wanted["cidr"] for wanted in prefix.get("regions") or [])
+        details.extend("regional binding %s (%s) in the account, not in the vars" % (cidr, existing[cidr].get(
+            "region_key")) for cidr in sorted(set(existing) - named))
+    if maps is not None:
+        details.extend(map_gaps(prefix, maps))
+    return details
 
 
 # --- offboarding -------------------------------------------------------------------------------------------
@@ -374,13 +683,19 @@ def _hold_gate(bgp, options, now):
                        "was advertised at %s" % (format_time(allowed_at), format_time(changed)))
 
 
-def offboard(desired, prefixes, options, now):
+def offboard(desired, estate, options, now):
     plan = _new_plan("offboard")
+    prefixes = estate["prefixes"]
+    _plan_unmap(desired, prefixes, estate.get("address_maps"), plan)
     for prefix in desired:
         cidr = prefix["cidr"]
         live = prefixes.get(cidr)
         if live is None:
             continue
+        for regional in sorted(live.get(REGIONAL) or [], key=lambda item: canonical(item["cidr"])):
+            what = "regional binding of %s to %s" % (regional["cidr"], regional.get("region_key"))
+            plan["unregion"].add(cidr, dict(prefix_cidr=cidr, cidr=regional["cidr"], region=regional.get("region_key"),
+                                            state="absent"), "delete the " + what, "deleted the " + what)
         bgps = live.get("bgp_prefixes") or []
         for bgp in bgps:
             if _advertised(bgp):
@@ -413,7 +728,7 @@ def offboard(desired, prefixes, options, now):
 
 # --- drift -------------------------------------------------------------------------------------------------
 
-def drift(desired, prefixes, others=()):
+def drift(desired, prefixes, others=(), maps=None):
     """Per prefix of the vars: in_sync, missing or different (with what differs); then the account's other prefixes.
 
     Prefixes and objects that are in the account but not in the vars are reported, and never touched.
@@ -427,7 +742,7 @@ def drift(desired, prefixes, others=()):
         if live is None:
             report.append(dict(cidr=cidr, state="missing", details=["not in the account"]))
             continue
-        details = _differences(prefix, live)
+        details = _differences(prefix, live) + _edge_differences(prefix, live, maps)
         report.append(dict(cidr=cidr, state="different" if details else "in_sync", details=details))
     for cidr in sorted(set(list(prefixes) + [canonical(other) for other in others]) - named):
         report.append(dict(cidr=cidr, state="unmanaged", details=["in the account, not in the vars; never touched"]))
@@ -489,12 +804,12 @@ def plan(desired, estate, options=None, direction="onboard"):
     estate = new_estate(estate)
     now = _now(estate, options)
     if direction == "onboard":
-        result = onboard(desired, estate["prefixes"], options, now)
+        result = onboard(desired, estate, options, now)
     elif direction == "offboard":
-        result = offboard(desired, estate["prefixes"], options, now)
+        result = offboard(desired, estate, options, now)
     else:
         raise ValueError("direction must be onboard or offboard, got %r" % (direction,))
-    result["drift"] = drift(desired, estate["prefixes"], estate["others"])
+    result["drift"] = drift(desired, estate["prefixes"], estate["others"], estate.get("address_maps"))
     result["now"] = format_time(now)
     return _finish(result)
 
@@ -553,6 +868,9 @@ def merge(estate, result, step=None, predicted=False):
         return estate
     if result.get("server_time"):
         estate["time"] = result["server_time"]
+    for key in ("address_maps", "leases"):  # what byoip_address_map_info and byoip_lease_info read
+        if isinstance(result.get(key), list):
+            estate[key] = list(result[key])
     for prefix in result.get("prefixes") or []:
         cidr = canonical(prefix["cidr"])
         estate["prefixes"][cidr] = _prefix_entry(prefix, estate["prefixes"].get(cidr))
@@ -565,6 +883,35 @@ def merge(estate, result, step=None, predicted=False):
                 if predicted:
                     _keep_read(estate, canonical(item.get("prefix_cidr") or item.get("cidr")))
                 _merge_object(estate, kind, children, item, element[kind] or {}, item.get("state") == "absent")
+        _merge_edge(estate, item, element, predicted)
         if element.get("changed") and index < len(actions):
-            estate["journal"].append(dict(actions[index]))
+            estate["journal"].extend(step_actions(dict(actions=[actions[index]])))
     return estate
+
+
+def _merge_edge(estate, item, element, predicted):
+    """The results of the looped modules: an uploaded LOA, a regional binding, an address map."""
+    if "uploaded" in element and item.get("prefix_cidr"):
+        estate["loas"] = dict(estate.get("loas") or {}, **{canonical(item["prefix_cidr"]): element.get(
+            "loa_document_id")})
+    if "regional_binding" in element and item.get("prefix_cidr"):
+        parent = canonical(item["prefix_cidr"])
+        if predicted:
+            _keep_read(estate, parent)
+        if parent in estate["prefixes"]:
+            entry = dict(estate["prefixes"][parent])
+            kept = [binding for binding in entry.get(REGIONAL) or []
+                    if canonical(binding["cidr"]) != canonical(item["cidr"])]
+            if item.get("state") != "absent" and element["regional_binding"]:
+                # A new binding, or a new region, propagates for hours, like a service binding.
+                kept.append(dict(element["regional_binding"], provisioning=dict(state="provisioning")))
+            entry[REGIONAL] = kept
+            estate["prefixes"][parent] = entry
+    if "address_map" in element:
+        if predicted and estate.get("maps_read") is None:
+            estate["maps_read"] = list(estate.get("address_maps") or [])
+        after = element["address_map"] or {}
+        same = (lambda other: other.get("id") == after.get("id")) if after.get("id") else \
+            (lambda other: other.get("description") == after.get("description"))
+        maps = [other for other in estate.get("address_maps") or [] if not (after and same(other))]
+        estate["address_maps"] = maps + ([after] if after else [])

@@ -19,12 +19,14 @@ result per check:
 
 import ipaddress
 import re
+from urllib.parse import urlparse
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils._common import shown
 from ansible_collections.cloudflare.addressing.plugins.module_utils._reverse_dns import (
     VALIDATION_LABEL,
     validation_record_name,
 )
-from ansible_collections.cloudflare.addressing.plugins.module_utils._whois import attribute_value
+from ansible_collections.cloudflare.addressing.plugins.module_utils._whois import attribute_value, parse_server
 
 CHECKS = ("irr", "rpki", "ownership")
 # Cloudflare checks the route object at an IRR run by a Regional Internet Registry: its get-started guide requires
@@ -56,6 +58,34 @@ def overall_status(checks):
     """problem beats unknown beats ok; a skipped check counts as ok."""
     worst = max((check["status"] for check in checks.values()), key=SEVERITY.get, default="ok")
     return "ok" if worst == "skipped" else worst
+
+
+# --- the sources' settings ---------------------------------------------------------------------------------------
+
+def source_problems(settings, name=lambda option: option):
+    """Every problem with the sources' settings, keyed as the module's options; name(option) says the option as the
+    user wrote it (the module's own names, or the onboarding role's variables)."""
+    problems = []
+    for text in settings.get("whois_servers") or []:
+        try:
+            parse_server(text)
+        except ValueError as error:
+            problems.append("%s: %s." % (name("whois_servers"), shown(str(error), quoted=False)))
+    for text in settings.get("dns_servers") or []:
+        try:
+            ipaddress.ip_address(str(text))
+        except ValueError:
+            problems.append("%s: %s is not an IP address." % (name("dns_servers"), shown(text)))
+    if not 0 < settings["dns_port"] < 65536:
+        problems.append("%s must be between 1 and 65535, got %s." % (name("dns_port"), shown(settings["dns_port"])))
+    if settings["source_timeout"] <= 0:
+        problems.append("%s must be a positive number of seconds, got %s."
+                        % (name("source_timeout"), shown(settings["source_timeout"])))
+    url = urlparse(str(settings["rpki_validator_url"]).strip())
+    if url.scheme not in ("http", "https") or not url.netloc:
+        problems.append("%s must be an http:// or https:// URL, got %s."
+                        % (name("rpki_validator_url"), shown(settings["rpki_validator_url"])))
+    return problems
 
 
 # --- route objects -----------------------------------------------------------------------------------------------
@@ -322,12 +352,23 @@ def no_token():
 
 # --- reports -----------------------------------------------------------------------------------------------------
 
-def diagnosis_lines(prefix_result, include_ok=False):
-    """The sentences for a prefix's checks, problems first: what the roles print before and after validation."""
+def ordered_checks(prefix_result, include_ok=False):
+    """(name, check) of a prefix's checks, problems first, then unknown; ok and skipped ones only if asked."""
     checks = prefix_result.get("checks") or {}
     ordered = sorted(checks.items(), key=lambda item: (-SEVERITY.get(item[1]["status"], 0), CHECKS.index(item[0])))
-    return ["%s %s" % (prefix_result.get("cidr"), check["message"]) for _name, check in ordered
-            if include_ok or check["status"] not in ("ok", "skipped")]
+    return [(name, check) for name, check in ordered if include_ok or check["status"] not in ("ok", "skipped")]
+
+
+def diagnosis_lines(prefix_result, include_ok=False):
+    """The sentences for a prefix's checks, problems first: what the roles print before and after validation."""
+    return ["%s %s" % (prefix_result.get("cidr"), check["message"])
+            for _name, check in ordered_checks(prefix_result, include_ok)]
+
+
+def fix_lines(check, indent="    "):
+    """The fix of a problem, one printable line each (an RPSL object keeps its lines), indented."""
+    text = (check.get("fix") or {}).get("text") or ""
+    return [indent + line for line in text.splitlines() if line.strip()]
 
 
 # Cloudflare's prefix fields -> the pre-flight check that looks at the same data.
@@ -342,20 +383,18 @@ def explain_failed_validation(prefix, prefix_result):
     prefix is the prefix as Cloudflare returns it; prefix_result the module's entry for it. A failed check that the
     pre-flight now finds ok was fixed since Cloudflare looked: it needs a new validation run.
     """
-    lines = []
-    for field, name in STATE_FIELDS.items():
-        if prefix.get(field) not in FAILED_STATES:
-            continue
-        check = (prefix_result.get("checks") or {}).get(name)
-        if check is None or check["status"] == "skipped":
-            lines.append("%s: Cloudflare reports %s; the pre-flight check did not look at it." % (
-                LABELS[name], prefix[field]))
-        elif check["status"] == "ok":
-            lines.append("%s Cloudflare reported %s before this was fixed: validate the prefix again." % (
-                check["message"], prefix[field]))
-        else:
-            lines.append(check["message"])
-    return lines
+    checks = prefix_result.get("checks") or {}
+    return [explain_failed_check(name, prefix[field], checks.get(name)) for field, name in STATE_FIELDS.items()
+            if prefix.get(field) in FAILED_STATES]
+
+
+def explain_failed_check(name, state, check):
+    """The sentence for one check Cloudflare reports as failed (state), from the pre-flight check's result."""
+    if check is None or check["status"] == "skipped":
+        return "%s: Cloudflare reports %s; the pre-flight check did not look at it." % (LABELS[name], state)
+    if check["status"] == "ok":
+        return "%s Cloudflare reported %s before this was fixed: validate the prefix again." % (check["message"], state)
+    return check["message"]
 
 
 def summary(prefixes, status):

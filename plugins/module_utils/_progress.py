@@ -7,7 +7,7 @@
 For internal collection use only: this is not a public interface and may change without notice.
 """
 
-from ansible_collections.cloudflare.addressing.plugins.module_utils._estate import with_collections
+from ansible_collections.cloudflare.addressing.plugins.module_utils._estate import REGIONAL_BINDINGS, with_collections
 from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import (
     ACTIVE,
     ROUTE_MISSING,
@@ -23,9 +23,11 @@ SHOWN_IN_ONE_LINE = 5
 STEPS = dict(validation=(2, "approval"), deployment=(6, "deployment"))
 
 
-def read_children(client, prefixes, concurrency=DEFAULT_CONCURRENCY):
-    """The prefixes with their bindings and BGP prefixes (two requests per prefix, several at a time)."""
-    return with_collections(client, prefixes, ("bindings", "bgp_prefixes"), concurrency)
+def read_children(client, prefixes, concurrency=DEFAULT_CONCURRENCY, regional=False):
+    """The prefixes with their bindings and BGP prefixes (two requests per prefix, several at a time), and with
+    regional, their Regional Services bindings."""
+    names = ("bindings", "bgp_prefixes") + ((REGIONAL_BINDINGS,) if regional else ())
+    return with_collections(client, prefixes, names, concurrency)
 
 
 def _validation(prefix):
@@ -49,6 +51,8 @@ def _deployment(cidr, prefix):
     if state == "pending":
         waiting = [binding["cidr"] for binding in bindings
                    if (binding.get("provisioning") or {}).get("state") != ACTIVE]
+        waiting += ["regional %s" % binding["cidr"] for binding in prefix.get(REGIONAL_BINDINGS) or []
+                    if (binding.get("provisioning") or {}).get("state") != ACTIVE]
         if not bindings:
             return "pending", "no service binding yet"
         return "pending", ("provisioning " + ", ".join(waiting)) if waiting else "waiting for the BGP prefix"

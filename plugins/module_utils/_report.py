@@ -13,20 +13,29 @@ here, so it is tested once and reads the same in every role.
 import datetime
 import ipaddress
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils import _preflight
 from ansible_collections.cloudflare.addressing.plugins.module_utils._diagnosis import diagnose
+from ansible_collections.cloudflare.addressing.plugins.module_utils._preflight_role import problem_lines
 from ansible_collections.cloudflare.addressing.plugins.module_utils._reverse_dns import reverse_zones
 from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import (
     ACTIVE,
+    REGIONAL,
     ROUTE_MISSING,
+    STEPS,
     approved,
     as_read,
     canonical,
     check_states,
+    describe_addresses,
     format_time,
     gate,
+    map_gaps,
+    map_ips,
+    maps_named,
     new_estate,
     normalised_options,
     parse_time,
+    step_actions,
 )
 
 TOKEN_PLACEHOLDER = "<the token Cloudflare returns when the prefix is added>"
@@ -49,6 +58,44 @@ def _whole_advertised(live, cidr):
     return False
 
 
+def _maps(estate, check_mode):
+    """The address maps as read (a dry run reports what is), or as this run left them; None when not read."""
+    if check_mode and estate.get("maps_read") is not None:
+        return estate["maps_read"]
+    return estate.get("address_maps")
+
+
+def _regional(live):
+    return [dict(cidr=item["cidr"], region=item.get("region_key"), state=_binding_state(item))
+            for item in sorted((live or {}).get(REGIONAL) or [], key=lambda item: canonical(item["cidr"]))]
+
+
+def _regional_text(item):
+    return "%(cidr)s %(region)s (%(state)s)" % item
+
+
+def _prefix_maps(cidr, names, maps):
+    """The maps named for the prefix, or holding some of its IPs, each with those IPs."""
+    network = ipaddress.ip_network(cidr)
+    shown = []
+    for address_map in maps or []:
+        inside = [ip for ip in map_ips(address_map)
+                  if ipaddress.ip_address(ip).version == network.version and ipaddress.ip_address(ip) in network]
+        if inside or address_map.get("description") in names:
+            shown.append(dict(id=address_map.get("id"), description=address_map.get("description"),
+                              enabled=bool(address_map.get("enabled")), ips=describe_addresses(inside)))
+    shown.extend(dict(id=None, description=name, enabled=False, ips="") for name in names
+                 if not maps_named(maps, name))
+    return shown
+
+
+def _map_text(item):
+    if item["id"] is None:
+        return "'%s' (not in the account yet)" % item["description"]
+    return "'%s' (%s): %s" % (item["description"], "enabled" if item["enabled"] else "disabled",
+                              item["ips"] or "none of this prefix's addresses")
+
+
 def _changes(estate, cidr, check_mode):
     return [("would " + entry["do"]) if check_mode else entry["done"]
             for entry in estate["journal"] if entry["cidr"] == cidr]
@@ -56,7 +103,7 @@ def _changes(estate, cidr, check_mode):
 
 # --- onboarding --------------------------------------------------------------------------------------------
 
-def _onboard_pending(prefix, live, plan, options, now):
+def _onboard_pending(prefix, live, plan, options, now, maps=None):
     """(pending, next steps) of one prefix, from the final plan (a dry run: from what was read): what is left."""
     cidr = prefix["cidr"]
     pending, next_steps = [], []
@@ -78,6 +125,7 @@ def _onboard_pending(prefix, live, plan, options, now):
     bindings = _bindings(live)
     route_missing = [binding["cidr"] for binding in bindings if binding["state"] == ROUTE_MISSING]
     provisioning = [binding["cidr"] for binding in bindings if binding["state"] not in (ACTIVE, ROUTE_MISSING)]
+    provisioning += ["%(cidr)s (regional, %(region)s)" % item for item in _regional(live) if item["state"] != ACTIVE]
     if route_missing:
         pending.append("deployment: %s reports magic_transit_route_missing (Cloudflare has no Magic Transit route "
                        "for these addresses)" % ", ".join(route_missing))
@@ -89,15 +137,20 @@ def _onboard_pending(prefix, live, plan, options, now):
         next_steps.append("run the role again later; it continues where it stopped")
     advertising = plan["gates"].get(cidr) or {}
     if options.get("check_mode"):  # the plan's gates count this dry run's predictions as done
-        advertising = gate(prefix, live, normalised_options(options), now)
+        advertising = gate(prefix, live, normalised_options(options), now, maps)
     if advertising.get("state") in ("blocked", "waiting"):
         pending.append("advertisement: " + advertising["reason"])
         if advertising.get("state") == "waiting":
             next_steps.append("run the role again after %s to advertise %s" % (advertising["not_before"], cidr))
-    elif advertising.get("state") == "not_asked" and not route_missing and not provisioning:
-        cdn = any(str(binding["service"]).lower() == "cdn" for binding in bindings)
-        next_steps.append("to advertise %s, set advertise: true and run the role again%s" % (
-            cidr, " (put the CDN addresses on an address map first)" if cdn else ""))
+    else:
+        gaps = map_gaps(prefix, maps) if prefix.get("address_maps") else []
+        if gaps:  # advertised already, or not to be: the maps are still the vars' to complete
+            pending.append("address maps: " + "; ".join(gaps))
+        if advertising.get("state") == "not_asked" and not route_missing and not provisioning:
+            cdn = any(str(binding["service"]).lower() == "cdn" for binding in bindings)
+            next_steps.append("to advertise %s, set advertise: true and run the role again%s" % (
+                cidr, " (put the CDN addresses on an address map first)" if cdn and not prefix.get("address_maps")
+                else ""))
     return pending, next_steps
 
 
@@ -111,7 +164,8 @@ def onboard_report(desired, estate, plan, options=None):
     for prefix in desired:
         cidr = prefix["cidr"]
         live = as_read(estate, cidr) if options.get("check_mode") else estate["prefixes"].get(cidr)
-        pending, next_steps = _onboard_pending(prefix, live, plan, options, now)
+        maps = _maps(estate, options.get("check_mode"))
+        pending, next_steps = _onboard_pending(prefix, live, plan, options, now, maps)
         advertised = _whole_advertised(live, cidr)
         entry = dict(
             cidr=cidr,
@@ -124,6 +178,8 @@ def onboard_report(desired, estate, plan, options=None):
             pending=pending,
             next_steps=next_steps,
             drift=drift.get(cidr, dict(state="missing", details=[])),
+            regional_bindings=_regional(live),
+            address_maps=_prefix_maps(cidr, [item["description"] for item in prefix.get("address_maps") or []], maps),
         )
         entry["complete"] = bool(entry["approved"] and not pending and (advertised or not prefix["advertise"]))
         entry["lines"] = onboard_summary(entry, options.get("check_mode"))
@@ -137,6 +193,8 @@ def onboard_summary(entry, check_mode=False):
                              ", advertised" if entry["advertised"] else "")]
     lines.extend(_section("Changed", entry["changed"]) or ["Changed: nothing"])
     lines.extend(_section("Bindings", ["%(cidr)s %(service)s (%(state)s)" % binding for binding in entry["bindings"]]))
+    lines.extend(_section("Regional bindings", [_regional_text(item) for item in entry.get("regional_bindings") or []]))
+    lines.extend(_section("Address maps", [_map_text(item) for item in entry.get("address_maps") or []]))
     lines.extend(_section("Pending", entry["pending"]))
     lines.extend(_section("Next", entry["next_steps"]))
     return lines
@@ -157,8 +215,8 @@ def ownership_instructions(desired, estate):
         cidr = prefix["cidr"]
         token = live.get("ownership_validation_token") or TOKEN_PLACEHOLDER
         states = check_states(live)
-        lines = ["%s is not approved yet (IRR %s, RPKI %s, ownership %s)." % (
-                     cidr, states["irr"], states["rpki"], states["ownership"]),
+        lines = ["%s is not approved yet (IRR %s, RPKI %s, ownership %s)."
+                 % (cidr, states["irr"], states["rpki"], states["ownership"]),
                  "YOUR ACTION: prove you own it by publishing the token in ONE of these places:",
                  "  the IRR route object of %s (remarks or descr):" % cidr,
                  "    cf-validation: %s" % token,
@@ -191,8 +249,7 @@ def wait_explanation(plan, estate, kind, timeout, interval):
     elif kind == "deployment":
         lines = ["Cloudflare deploys each new binding to its network in four to six hours."]
         for cidr in plan["deployment"]["pending"]:
-            waiting = [binding["cidr"] for binding in _bindings(estate["prefixes"].get(cidr))
-                       if binding["state"] != ACTIVE]
+            waiting = _still_provisioning(estate["prefixes"].get(cidr))
             lines.append("  %s: %s" % (cidr, "provisioning " + ", ".join(waiting) if waiting
                                        else "waiting for its whole-prefix BGP prefix"))
         lines.append("Polling every %s s until %s (byoip_onboard_provisioning_timeout=%s s)." % (
@@ -201,6 +258,12 @@ def wait_explanation(plan, estate, kind, timeout, interval):
         raise ValueError("kind must be validation or deployment, got %r" % (kind,))
     lines.append(RESUME)
     return lines
+
+
+def _still_provisioning(live):
+    """The bindings, and regional bindings, of a prefix that are not active yet."""
+    return ([binding["cidr"] for binding in _bindings(live) if binding["state"] != ACTIVE]
+            + ["%(cidr)s (regional, %(region)s)" % item for item in _regional(live) if item["state"] != ACTIVE])
 
 
 def advertise_explanation(plan):
@@ -228,8 +291,7 @@ def plan_summary(desired, estate, plan, options=None):
     options = options or {}
     estate = new_estate(estate)
     drift = dict((entry["cidr"], entry) for entry in plan["drift"])
-    steps = [step for step in ("prefixes", "delegations", "bindings", "advertise", "withdraw", "bgp_prefixes",
-                               "unbind", "undelegate", "remove") if plan[step]["actions"]]
+    steps = [step for step in STEPS if (plan.get(step) or {}).get("actions")]
     waits = plan["validation"]["pending"] or plan["deployment"]["pending"] or plan.get("advertise_wait_seconds")
     if not steps and not waits:
         lines = ["Nothing to do: every prefix of the vars is as they describe it (%d prefix(es))." % len(desired)]
@@ -240,7 +302,7 @@ def plan_summary(desired, estate, plan, options=None):
         for prefix in desired:
             cidr = prefix["cidr"]
             entry = drift.get(cidr) or dict(state="missing", details=[])
-            todo = [action["do"] for step in steps for action in plan[step]["actions"] if action["cidr"] == cidr]
+            todo = [action["do"] for step in steps for action in step_actions(plan[step]) if action["cidr"] == cidr]
             state = entry["state"].replace("_", " ")
             lines.append("  %s: %s%s" % (cidr, state, "; " + "; ".join(todo) if todo else ""))
         if not options.get("wait", True) and not options.get("check_mode"):
@@ -257,11 +319,12 @@ def failures(desired, estate, plan, budgets):
 
     budgets: validation_timeout, validation_interval, provisioning_timeout, provisioning_interval (seconds), and
     optionally waited, the stages whose wait ran in this run (default both): a prefix still pending at a stage
-    whose wait did not run (a run of other steps alone, with --tags) did not time out, so it is no failure.
+    whose wait did not run (a run of other steps alone, with --tags) did not time out, so it is no failure; and
+    preflight, the pre-flight check's evidence per prefix, when the role gathered it.
     """
     waited = budgets.get("waited", ("validation", "deployment"))
     messages = validation_failures(desired, estate, plan, budgets["validation_timeout"],
-                                   budgets["validation_interval"], "validation" in waited)
+                                   budgets["validation_interval"], budgets.get("preflight"), "validation" in waited)
     estate = new_estate(estate)
     for cidr in plan["deployment"]["failed"]:
         for binding in _bindings(estate["prefixes"].get(cidr)):
@@ -274,7 +337,7 @@ def failures(desired, estate, plan, budgets):
                 "is advertised until every binding is active." % binding["cidr"]]))
     for cidr in plan["deployment"]["pending"] if "deployment" in waited else ():
         live = estate["prefixes"].get(cidr) or {}
-        waiting = [binding["cidr"] for binding in _bindings(live) if binding["state"] != ACTIVE]
+        waiting = _still_provisioning(live)
         has_bgp = any(canonical(bgp["cidr"]) == cidr for bgp in live.get("bgp_prefixes") or [])
         messages.append(dict(cidr=cidr, lines=[
             "Timed out in step 6 (wait for deployment): %s is not deployed after byoip_onboard_provisioning_timeout="
@@ -286,9 +349,26 @@ def failures(desired, estate, plan, budgets):
     return messages
 
 
-def validation_failures(desired, estate, plan, timeout, interval, waited=True):
-    """The message of each prefix whose validation failed, or did not finish within the budget (when waited)."""
+def _check_lines(check, evidence):
+    """A check of Cloudflare's diagnosis; a failed one in the pre-flight check's words when it looked, with the fix."""
+    name = _preflight.STATE_FIELDS[check["field"]]
+    found = ((evidence or {}).get("checks") or {}).get(name)
+    if not check["failed"] or found is None or found["status"] == "skipped":
+        return ["  - " + check["message"]]
+    if found["status"] == "unknown":
+        return ["  - " + check["message"], "    (pre-flight " + found["message"] + ")"]
+    return (["  - " + _preflight.explain_failed_check(name, check["state"], found)]
+            + _preflight.fix_lines(found, "      "))
+
+
+def validation_failures(desired, estate, plan, timeout, interval, preflight=None, waited=True):
+    """The message of each prefix whose validation failed, or did not finish within the budget (when waited).
+
+    preflight: the pre-flight check's evidence per prefix; it explains each failed check in the words the
+    pre-flight check used, and says what a prefix that timed out still lacks.
+    """
     estate = new_estate(estate)
+    preflight = preflight or {}
     stopped = plan["validation"]["failed"] + (plan["validation"]["pending"] if waited else [])
     failures = []
     for prefix in desired:
@@ -303,11 +383,16 @@ def validation_failures(desired, estate, plan, timeout, interval, waited=True):
         else:
             lines = ["Timed out in step 2 (wait for validation): %s is still not approved after "
                      "byoip_onboard_validation_timeout=%s s (polled every %s s)." % (cidr, timeout, interval)]
-        lines.extend("  - " + check["message"] for check in diagnosis)
+        for check in diagnosis:
+            lines.extend(_check_lines(check, preflight.get(cidr)))
         if failed:
             lines.append("Fix what failed, then run the role again with byoip_onboard_revalidate=true so that "
                          "Cloudflare re-runs the failed checks.")
         else:
+            found = problem_lines(preflight[cidr], "  - ") if cidr in preflight else []
+            if found:
+                lines.append("The pre-flight check finds:")
+                lines.extend(found)
             lines.append("Make sure the ownership token is published (see step 1), then run the role again; it "
                          "continues where it stopped. Raise byoip_onboard_validation_timeout to wait longer.")
         failures.append(dict(cidr=cidr, lines=lines))
@@ -337,6 +422,7 @@ def offboard_report(desired, estate, plan, options=None):
                              "Cloudflare account team to remove %s" % cidr)
         elif not deleted and not options.get("delete_prefix", True):
             remaining.append("the prefix stays in the account (byoip_offboard_delete_prefix=false)")
+        remaining.extend((plan.get("left_alone") or {}).get(cidr) or [])
         entry = dict(cidr=cidr, found=True, approved=plan["found"][cidr], changed=changed, remaining=remaining,
                      prefix_deleted=bool(deleted))
         state = "dry run" if options.get("check_mode") else "offboarded"
@@ -365,7 +451,7 @@ def _status_state(live, bindings):
     return "ready, withdrawn"
 
 
-def _status_entry(live):
+def _status_entry(live, maps=None):
     cidr = canonical(live["cidr"])
     bindings = _bindings(live)
     problems = [check["message"] for check in diagnose(live) if check["failed"]]
@@ -381,7 +467,8 @@ def _status_entry(live):
     return dict(cidr=cidr, id=live.get("id"), asn=live.get("asn"), description=live.get("description") or "",
                 state=_status_state(live, bindings), approved=approved(live), validation=check_states(live),
                 problems=problems, advertised=_whole_advertised(live, cidr), delegations=delegations,
-                bindings=bindings, bgp_prefixes=bgp_prefixes)
+                bindings=bindings, bgp_prefixes=bgp_prefixes, regional_bindings=_regional(live),
+                address_maps=_prefix_maps(cidr, [], maps))
 
 
 def _bgp_line(bgp):
@@ -400,6 +487,8 @@ def status_summary(entry):
                  or ["  binding: none"])
     lines.extend([_bgp_line(bgp) for bgp in entry["bgp_prefixes"]]
                  or ["  BGP prefix: none (created with the default binding)"])
+    lines.extend("  regional binding: " + _regional_text(item) for item in entry.get("regional_bindings") or [])
+    lines.extend("  address map: " + _map_text(item) for item in entry.get("address_maps") or [])
     if entry.get("drift"):
         lines.append("  vars: %s%s" % (entry["drift"]["state"].replace("_", " "), "".join(
             "; " + detail for detail in entry["drift"]["details"])))
@@ -412,11 +501,34 @@ def status_report(estate, drift=None):
     drift = dict((entry["cidr"], entry) for entry in drift or [])
     prefixes = []
     for cidr in sorted(estate["prefixes"], key=lambda text: (":" in text, text)):
-        entry = _status_entry(estate["prefixes"][cidr])
+        entry = _status_entry(estate["prefixes"][cidr], estate.get("address_maps"))
         if drift:
             entry["drift"] = drift.get(cidr, dict(state="unmanaged", details=["in the account, not in the vars"]))
         entry["lines"] = status_summary(entry)
         prefixes.append(entry)
     missing = [entry for cidr, entry in sorted(drift.items()) if entry["state"] == "missing"]
     generated = parse_time(estate.get("time")) or datetime.datetime.now(datetime.timezone.utc)
-    return dict(generated_at=format_time(generated), prefixes=prefixes, missing=[entry["cidr"] for entry in missing])
+    report = dict(generated_at=format_time(generated), prefixes=prefixes, missing=[entry["cidr"] for entry in missing])
+    report.update(_account_wide(estate))
+    return report
+
+
+def _account_wide(estate):
+    """The address maps and leases of the account, when they were read, with the lines that show them."""
+    maps = [dict(id=item.get("id"), description=item.get("description"), enabled=bool(item.get("enabled")),
+                 ips=describe_addresses(map_ips(item)), memberships=["%s %s" % (member.get("kind"),
+                                                                               member.get("identifier"))
+                                                                    for member in item.get("memberships") or []])
+            for item in estate.get("address_maps") or []]
+    leases = [dict(id=item.get("id"), cidrs=list(item.get("cidrs") or []), purpose=item.get("purpose"),
+                   active_from=item.get("active_from")) for item in estate.get("leases") or []]
+    lines = ["Address map '%s' (%s): %s; members: %s" % (item["description"], "enabled" if item["enabled"]
+                                                          else "disabled", item["ips"] or "no IPs",
+                                                          ", ".join(item["memberships"]) or "none")
+             for item in maps]
+    lines.extend("Lease %s: %s (%s)" % (item["id"], ", ".join(item["cidrs"]), item["purpose"] or "no purpose")
+                 for item in leases)
+    if estate.get("leases") is not None and not leases:
+        lines.append("Leases: none")
+    return dict(address_maps=maps if estate.get("address_maps") is not None else None,
+                leases=leases if estate.get("leases") is not None else None, lines=lines)

@@ -50,9 +50,13 @@ options:
       - Collections to add under each returned prefix, each costing one request per prefix.
       - V(delegations) adds RV(prefixes[].delegations), V(bindings) adds RV(prefixes[].bindings) and
         V(bgp_prefixes) adds RV(prefixes[].bgp_prefixes).
+      - V(regional_bindings) adds RV(prefixes[].regional_bindings), the Regional Services (Data Localization Suite)
+        bindings of the prefix with their deployment state. Cloudflare lists them for the whole account, so this
+        costs one request per 100 bindings of the account, plus one request per binding of the returned prefixes
+        for its state. It needs the Regional Services entitlements and a token with C(DLS Read).
     type: list
     elements: str
-    choices: [delegations, bindings, bgp_prefixes]
+    choices: [delegations, bindings, bgp_prefixes, regional_bindings]
     default: []
 seealso:
   - module: cloudflare.addressing.byoip_prefix
@@ -306,6 +310,38 @@ prefixes:
           description: When the BGP prefix last changed (RFC 3339).
           type: str
           sample: "2025-02-25T00:30:02.104311Z"
+    regional_bindings:
+      description: The prefix's Regional Services bindings (see M(cloudflare.addressing.byoip_regional_binding)).
+      returned: when O(include) contains V(regional_bindings)
+      type: list
+      elements: dict
+      version_added: 0.2.0
+      contains:
+        id:
+          description: Identifier of the binding (also a service binding id of the prefix).
+          type: str
+          sample: 0429b49b6a5155297b78e75a44b09e14
+        prefix_id:
+          description: Identifier of the prefix.
+          type: str
+          sample: 72823e95d6c64d48a8111fec81179816
+        cidr:
+          description: The bound part of the prefix.
+          type: str
+          sample: 203.0.113.128/25
+        region_key:
+          description: The region the traffic of these addresses is processed in.
+          type: str
+          sample: eu
+        provisioning:
+          description: Deployment of the binding at Cloudflare's edge.
+          type: dict
+          contains:
+            state:
+              description: V(provisioning) while it propagates (four to six hours), then V(active); V(unknown) when
+                the binding was deleted while it was read.
+              type: str
+              sample: active
 missing:
   description:
     - The CIDRs named by O(cidrs) or O(cidr) that match no prefix of the account, in canonical form and in the
@@ -342,7 +378,7 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     parse_network,
     same_network,
 )
-from ansible_collections.cloudflare.addressing.plugins.module_utils._estate import COLLECTIONS, with_collections
+from ansible_collections.cloudflare.addressing.plugins.module_utils._estate import INCLUDE_CHOICES, with_collections
 from ansible_collections.cloudflare.addressing.plugins.module_utils._pool import DEFAULT_CONCURRENCY, check_concurrency
 
 EVERY_PREFIX = "leave %s out to read every prefix"
@@ -402,7 +438,7 @@ def matching(prefixes, network):
 
 def included(include):
     """The requested collections in a stable order, each once."""
-    return [name for name in COLLECTIONS if name in (include or [])]
+    return [name for name in INCLUDE_CHOICES if name in (include or [])]
 
 
 def read_prefixes(client, prefix_id, networks):
@@ -431,7 +467,7 @@ def main():
             cidr=dict(type="str"),
             cidrs=dict(type="list", elements="str"),
             id=dict(type="str"),
-            include=dict(type="list", elements="str", choices=list(COLLECTIONS), default=[]),
+            include=dict(type="list", elements="str", choices=INCLUDE_CHOICES, default=[]),
             concurrency=dict(type="int", default=DEFAULT_CONCURRENCY),
         ),
         mutually_exclusive=[("cidr", "cidrs", "id")],

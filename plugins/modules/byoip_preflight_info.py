@@ -316,7 +316,6 @@ prefixes:
               type: dict
 """
 
-import ipaddress
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -333,7 +332,6 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._common impo
     AddressingModule,
     InputError,
     check_asn,
-    check_base_url,
     check_onboardable,
     list_prefixes,
     non_empty_env_fallback,
@@ -350,12 +348,6 @@ from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 # Sources are asked in parallel, a few at a time: enough to check hundreds of prefixes quickly, few enough to be
 # polite to public whois servers.
 WORKERS = 4
-MAX_ECHO = 200
-
-
-def _echo(value):
-    text = str(value)
-    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO] + "... (%d characters)" % len(text)
 
 
 class PreflightModule(AddressingModule):
@@ -371,7 +363,7 @@ class PreflightModule(AddressingModule):
 
 def check_input(params):
     """Every input problem at once, before any query: (networks, whois servers)."""
-    problems, networks, servers = [], [], []
+    problems, networks = [], []
     for index, item in enumerate(params["prefixes"]):
         where = "prefixes[%d]" % index
         try:
@@ -389,36 +381,14 @@ def check_input(params):
     duplicates = sorted(set(str(n) for n in networks if networks.count(n) > 1))
     if duplicates:
         problems.append("prefixes lists %s more than once." % ", ".join(duplicates))
-    for text in params["whois_servers"] if "irr" in params["checks"] or "ownership" in params["checks"] else []:
-        try:
-            servers.append(_whois.parse_server(text))
-        except ValueError as error:
-            problems.append("whois_servers: %s." % error)
-    problems.extend(check_sources(params))
-    if problems:
-        raise InputError(" ".join(problems))
-    return networks, servers
-
-
-def check_sources(params):
-    problems = []
-    for text in params["dns_servers"]:
-        try:
-            ipaddress.ip_address(text)
-        except ValueError:
-            problems.append("dns_servers: %r is not an IP address." % _echo(text))
-    if not 0 < params["dns_port"] < 65536:
-        problems.append("dns_port must be between 1 and 65535, got %s." % params["dns_port"])
-    if params["source_timeout"] <= 0:
-        problems.append("source_timeout must be a positive number of seconds, got %s." % params["source_timeout"])
-    try:
-        check_base_url(params["rpki_validator_url"])
-    except InputError:
-        problems.append("rpki_validator_url must be an http:// or https:// URL, got %r."
-                        % _echo(params["rpki_validator_url"]))
+    asks_whois = "irr" in params["checks"] or "ownership" in params["checks"]
+    problems.extend(_preflight.source_problems(dict(params, whois_servers=params["whois_servers"] if asks_whois
+                                                    else [])))
     if not params["whois_servers"] and "irr" in params["checks"]:
         problems.append("whois_servers is empty, so the irr check has nobody to ask.")
-    return problems
+    if problems:
+        raise InputError(" ".join(problems))
+    return networks, [_whois.parse_server(text) for text in params["whois_servers"]] if asks_whois else []
 
 
 class Sources:

@@ -38,6 +38,14 @@ options:
     type: str
     choices: [validation, deployment]
     required: true
+  regional_bindings:
+    description:
+      - With O(stage=deployment), also wait until every Regional Services binding of each prefix is C(active).
+      - Costs one request per 100 Regional Services bindings of the account, plus one per binding of each prefix read,
+        on every poll. Needs a token with C(DLS Read).
+    type: bool
+    default: false
+    version_added: 0.2.0
 notes:
   - The poll line and the narrowing of later retries need O(cidrs) to stay the same for every retry, which it does
     in a task with C(until), and C(register) on the task.
@@ -140,6 +148,7 @@ def main():
         argument_spec=dict(
             cidrs=dict(type="list", elements="str", required=True),
             stage=dict(type="str", choices=["validation", "deployment"], required=True),
+            regional_bindings=dict(type="bool", default=False),
         ),
     )
     cidrs = module.input_check(check_cidrs, module.params["cidrs"])
@@ -150,7 +159,8 @@ def main():
         found = dict((str(parse_network(prefix["cidr"], "cidr")), prefix) for prefix in list_prefixes(client))
         if stage == "deployment":
             approved = [cidr for cidr in cidrs if found.get(cidr, {}).get("approved") == "V"]
-            found.update(zip(approved, read_children(client, [found[cidr] for cidr in approved])))
+            found.update(zip(approved, read_children(client, [found[cidr] for cidr in approved],
+                                                     regional=module.params["regional_bindings"])))
         result = evaluate(cidrs, found, stage)
         module.exit_json(changed=False, server_time=client.server_time, **result)
 

@@ -24,6 +24,10 @@ def add_arguments(parser):
     group.add_argument("--dns-port", type=_port, metavar="PORT",
                        help="serve the world's TXT records over DNS (UDP and TCP) on PORT; 0 picks a free one "
                        "(default: not served)")
+    group.add_argument("--publish-ownership-tokens", choices=("txt", "irr"),
+                       help="publish each new prefix's ownership token in the world as soon as the prefix is added: "
+                       "txt as cf-validation TXT records in every reverse zone, irr as a remark on its route objects "
+                       "at an RIR's IRR (rehearsals, such as make demo; default: never)")
     group.add_argument("--dns-server", choices=("auto", "dnsmasq", "builtin"), default="auto",
                        help="DNS server: dnsmasq where installed (auto falls back to the built-in responder) "
                        "(default: %(default)s)")
@@ -31,6 +35,7 @@ def add_arguments(parser):
 
 def load_world(app, args):
     """Raises OSError or ValueError with a readable message."""
+    app.store.publish_tokens = args.publish_ownership_tokens
     if args.registry_world:
         with open(args.registry_world, encoding="utf-8") as handle:
             document = json.load(handle)
@@ -70,4 +75,7 @@ def banner(app):
     lines.append("cfsim: registry world %s (%d route objects, %d ROAs, %d TXT records)" % (
         "configured" if world["configured"] else "not configured", len(world["route_objects"]), len(world["roas"]),
         len(world["txt_records"])))
+    if app.store.publish_tokens:
+        lines.append("cfsim: new ownership tokens are published at once (%s)" % (
+            "TXT records" if app.store.publish_tokens == "txt" else "route object remarks"))
     return lines

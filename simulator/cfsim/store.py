@@ -50,6 +50,8 @@ class Store:
         self.config = config
         self.clock = clock
         self.world = world
+        # --publish-ownership-tokens: "txt" or "irr" puts each new prefix's token into the world at once.
+        self.publish_tokens = None
         self.on_change = None
         # Resources kept in modules of their own; each has clear, snapshot, load, prefix_deleted and settle.
         self.regional = dls.RegionalServices(self)
@@ -291,8 +293,18 @@ class Store:
             }
             self._start_check(record, now)
             self._index_prefix(record, cidr)
+            self._publish_new_token(record)
             self._changed()
             return self._prefix_view(record)
+
+    def _publish_new_token(self, record):
+        """With --publish-ownership-tokens the owner's automation publishes a new token at once, where it says."""
+        if not self.publish_tokens or self.world is None:
+            return
+        try:
+            self.world.publish_token(record["cidr"], record["ownership_validation_token"], self.publish_tokens)
+        except LookupError:
+            pass  # no route object at an RIR's IRR to carry the remark: nothing is published, as for the owner
 
     def _index_prefix(self, record, network):
         self.prefixes[record["id"]] = record

@@ -15,11 +15,13 @@ one prefix, and runs `ansible-playbook cloudflare.addressing.onboard -e @vars` a
 
 Every row shows the wall time, the collection's module invocations (counted from the e2e_record callback, loop items
 and until/retries attempts included), the requests by method, the writes and the 429 answers (from cfsim's request
-log). The waits and timeouts of the role come from the rehearsal's vars file, playbooks/vars/rehearsal.yml
-(everything in it but byoip_prefixes), and the cfsim options after `--` are the demo's (the Makefile passes them),
-so the numbers use the demo's short waits. The table's cfsim has its rate limit lifted; with --rate-limit-run yes
-the largest N is onboarded (fresh, then no-op) once more against cfsim's default rate limit (1200 requests per 300
-s), to show whether any 429 was answered. Nothing is asserted; the playbook's output of each run goes to --output.
+log). The waits and timeouts of the role come from the rehearsal's vars file, playbooks/vars/rehearsal.yml, with the
+pre-flight sources pointed at the table's cfsim, which serves an empty routing registry world (the check runs and
+reports its problems, and validation follows the outcomes); the cfsim options after `--` are the demo's (the
+Makefile passes them), so the numbers use the demo's short waits. The table's cfsim has its rate limit lifted; with
+--rate-limit-run yes the largest N is onboarded (fresh, then no-op) once more against cfsim's default rate limit
+(1200 requests per 300 s), to show whether any 429 was answered. Nothing is asserted; the playbook's output of each
+run goes to --output.
 
 The benchmark only writes a vars file and runs the playbook, so it measures whatever the roles do.
 """
@@ -85,7 +87,9 @@ def module_invocations(records):
         if not record["action"].startswith(MODULE_PREFIX) or record["status"] == "skipped":
             continue
         results = record["result"].get("results")
-        for result in results if isinstance(results, list) else [record["result"]]:
+        # A loop's results carry ansible_loop_var; a module's batch mode also returns `results`, one per object.
+        looped = isinstance(results, list) and results and all("ansible_loop_var" in result for result in results)
+        for result in results if looped else [record["result"]]:
             if not result.get("skipped"):
                 total += result.get("attempts", 1)
     return total
@@ -135,7 +139,7 @@ class Bench:
         self.count += 1
         stem = self.output / ("%03d-n%d-%s" % (self.count, size, name.split()[0]))
         vars_file, record_file, log_file = (stem.with_suffix(suffix) for suffix in (".vars.json", ".jsonl", ".log"))
-        write_vars(vars_file, size, self.template)
+        write_vars(vars_file, size, dict(self.template, **self.sim.preflight_sources()))
         if reset:
             self.sim.reset()
         mark = self.sim.control("GET", "/requests?since=0")["next"]
@@ -200,7 +204,8 @@ def main():
     output.mkdir(parents=True, exist_ok=True)
     for stale in output.glob("[0-9][0-9][0-9]-n*"):  # the files of an earlier `make bench`
         stale.unlink()
-    common = ["--quiet", "--latency-ms", args.latency_ms] + args.cfsim_options
+    # The pre-flight check asks cfsim's (empty) registry world, never the public sources of the role's defaults.
+    common = ["--quiet", "--latency-ms", args.latency_ms, "--whois-port", "0", "--dns-port", "0"] + args.cfsim_options
     print("Onboarding benchmark: N = %s; cfsim %s; waits from %s" % (
         " ".join(map(str, args.sizes)), " ".join(common), args.vars_template))
     print("Each prefix: a /24, a delegation, a Spectrum default binding, a CDN /29, advertise: true.")

@@ -21,8 +21,10 @@ sys.path.insert(0, str(COLLECTION / "tests" / "helpers"))
 
 from cfsim_runner import start_cfsim  # noqa: E402  pylint: disable=wrong-import-position
 
+# The registry world is served too, so that the onboarding role's pre-flight check asks this machine only (its
+# defaults name public sources); empty and not configured, it leaves validation to the outcomes.
 SIM_OPTIONS = ("--quiet", "--validation-seconds", "1", "--provisioning-seconds", "1",
-               "--advertisement-hold-seconds", "1")
+               "--advertisement-hold-seconds", "1", "--whois-port", "0", "--dns-port", "0")
 # Production budgets are hours; here every wait is polled each second with a budget of seconds.
 FAST = dict(
     byoip_onboard_validation_timeout=30,
@@ -183,7 +185,8 @@ class Runner:
             variables = dict(variables, cloudflare_account_id=self.sim.account_id,
                              cloudflare_api_token=self.sim.api_token, cloudflare_base_url=self.sim.base_url)
         vars_file = self.workdir / ("vars-%d.json" % self.count)
-        vars_file.write_text(json.dumps(dict(FAST, **variables)), encoding="utf-8")
+        preflight = self.sim.process.preflight_sources()
+        vars_file.write_text(json.dumps(dict(FAST, **dict(preflight, **variables))), encoding="utf-8")
         record_file = self.workdir / ("record-%d.jsonl" % self.count)
         command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
                    "cloudflare.addressing." + playbook, "-e", "@" + str(vars_file)] + list(args)

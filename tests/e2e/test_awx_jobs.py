@@ -55,7 +55,7 @@ SIMULATOR_BUDGETS = {
 @pytest.fixture(scope="module")
 def sim():
     process = start_cfsim("--quiet", "--validation-seconds", "2", "--provisioning-seconds", "2",
-                          "--advertisement-hold-seconds", "1")
+                          "--advertisement-hold-seconds", "1", "--whois-port", "0", "--dns-port", "0")
     yield process
     assert process.stop() == 0, "\n".join(process.output)
 
@@ -93,14 +93,16 @@ def synced_project(tmp_path_factory):
 
 
 @pytest.fixture
-def launch(tmp_path, synced_project):
+def launch(tmp_path, synced_project, sim):
     """launch(template name, credential inputs, survey answers, extra saved variables) -> (runner, job dir)."""
     project, collections = synced_project
     numbers = itertools.count(1)
 
     def run(name, credential, answers=None, saved_vars=None):
         template = job_template(name)
-        job_dir = prepare_job(str(tmp_path / ("job%d" % next(numbers))), project, template, answers, saved_vars)
+        # The onboarding's pre-flight check asks the simulator's registry world, never its default public sources.
+        job_dir = prepare_job(str(tmp_path / ("job%d" % next(numbers))), project, template, answers,
+                              dict(sim.preflight_sources(), **(saved_vars or {})))
         return launch_job(job_dir, template, credential, collections), job_dir
 
     return run

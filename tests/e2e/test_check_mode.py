@@ -32,8 +32,8 @@ def test_dry_run_on_a_fresh_account_sends_no_write_and_shows_the_plan(sim, runne
     # --diff shows the predicted objects, as the binding module predicts them, in one batch.
     [bindings] = run.tasks("Bind each prefix to its default service")
     diffs = bindings["result"]["diff"]
-    assert [diff["after"]["cidr"] for diff in diffs] == ["203.0.113.0/24", "203.0.113.16/29", "203.0.113.64/32",
-                                                          "203.0.113.66/32", "198.51.100.0/24"]
+    assert [diff["after"]["cidr"] for diff in diffs] == [
+        "203.0.113.0/24", "203.0.113.16/29", "203.0.113.64/32", "203.0.113.66/32", "198.51.100.0/24"]
     assert all(diff["before"] == {} for diff in diffs)
     assert "[WARNING]" not in run.output  # nothing warns about a prefix this very dry run adds
 

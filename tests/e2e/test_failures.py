@@ -29,7 +29,10 @@ def test_a_failed_check_stops_the_wait_and_gives_the_diagnosis(sim, runner):
     assert run.returncode != 0
     message = run.failure_messages()
     assert "Validation of 198.51.100.0/24 failed (IRR route object)" in message
-    assert "no route/route6 object for exactly this prefix was found in the IRR" in message
+    # Explained with the pre-flight check's evidence: this module's registry world is empty.
+    assert "  - IRR: no route object for 198.51.100.0/24 at an RIR-operated IRR" in message
+    assert "Register this route object at the IRR of the RIR that holds 198.51.100.0/24:" in message
+    assert "origin:         AS13335" in message
     assert "RPKI ROA: passed." in message
     assert "byoip_onboard_revalidate=true" in message
     # It stopped at the failure instead of polling out the 60-second budget.

@@ -105,16 +105,27 @@ def test_the_preflight_module_asks_only_this_machine(world_sim, tmp_path):
     assert preflight["unknown"] == []
 
 
+def makefile_options(name):
+    """The words of a `NAME := ...` line of the Makefile (the demo's cfsim options)."""
+    for line in (COLLECTION / "Makefile").read_text(encoding="utf-8").splitlines():
+        if line.startswith(name + " :="):
+            return line.split(":=", 1)[1].split()
+    raise AssertionError("the Makefile sets no %s" % name)
+
+
 def test_the_demo_asks_only_this_machine(tmp_path):
-    """`make demo`, as the Makefile runs it, under the guard."""
+    """`make demo`, as the Makefile runs it, under the guard; its pre-flight check finds the demo prefix in order."""
     log = tmp_path / "guard.log"
     env = guarded_environment(log)
     env["CFSIM_LOG"] = str(tmp_path / "demo-cfsim.log")
     (COLLECTION / ".build").mkdir(exist_ok=True)  # the demo writes its report there
     python = sys.executable
     result = subprocess.run(
-        [python, "tools/with_sim.py", "--quiet", "--validation-seconds", "5", "--provisioning-seconds", "5",
-         "--advertisement-hold-seconds", "5", "--", python, "tools/demo.py", str(COLLECTION)],
+        [python, "tools/with_sim.py", "--quiet"] + makefile_options("DEMO_SIM_OPTIONS")
+        + makefile_options("DEMO_WORLD_OPTIONS") + ["--", python, "tools/demo.py", str(COLLECTION)],
         cwd=str(COLLECTION), env=env, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert attempts(log) == []
+    output = " ".join(result.stdout.split())
+    assert "203.0.113.0/24: IRR ok, RPKI ok, ownership not checked yet" in output
+    assert "203.0.113.0/24: IRR ok, ownership ok" in output

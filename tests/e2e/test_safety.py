@@ -78,8 +78,8 @@ def test_offboarding_touches_only_the_named_prefix(sim, module_runner, two_prefi
     ([edge_prefix(cdir=EDGE)], ["byoip_prefixes[0]: unknown key 'cdir' (did you mean 'cidr'?)"]),
 ], ids=["overlap", "cdn-and-spectrum", "self-delegation", "description", "loa-id", "loa-id-and-delegate",
         "host-bits", "null-cidr", "string-for-list", "unannounceable", "typo"])
-def test_onboarding_refuses_bad_input_with_no_request_and_every_problem_in_one_message(sim, runner, prefixes,
-                                                                                        expected):
+def test_onboarding_refuses_bad_input_with_no_request_and_every_problem_in_one_message(
+        sim, runner, prefixes, expected):
     sim.control("POST", "/reset")
     mark = sim.mark()
     run = runner.run("onboard", dict(byoip_prefixes=prefixes))

@@ -141,6 +141,22 @@ class SimProcess:
     def advance(self, seconds):
         return self.control("POST", "/clock", {"advance_seconds": seconds})
 
+    def preflight_sources(self, timeout=5):
+        """The onboarding role's pre-flight variables, pointing at this simulator's registry world (this machine
+        only), or the check turned off when cfsim serves no whois or DNS (--whois-port, --dns-port)."""
+        servers = self.control("GET", "/registry")["servers"]
+        if not servers.get("whois") or not servers.get("dns"):
+            return {"byoip_onboard_preflight": "off"}
+        whois = servers["whois"]
+        host = "[%s]" % whois["host"] if ":" in whois["host"] else whois["host"]
+        return {
+            "byoip_onboard_preflight_whois_servers": ["%s:%d" % (host, whois["port"])],
+            "byoip_onboard_preflight_rpki_validator_url": servers["rpki_validator_url"],
+            "byoip_onboard_preflight_dns_servers": [servers["dns"]["host"]],
+            "byoip_onboard_preflight_dns_port": servers["dns"]["port"],
+            "byoip_onboard_preflight_timeout": timeout,
+        }
+
     def conformance(self):
         """What conformance mode found so far: {checked, tolerated, violations, ...} (GET /__sim/conformance)."""
         return self.control("GET", "/conformance")

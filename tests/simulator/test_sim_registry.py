@@ -69,16 +69,19 @@ def validity(sim, path):
         return response.status, json.loads(response.read())
 
 
+def call(sim, method, path, body=None):
+    """An addressing API call to the simulator; its result."""
+    request = urllib.request.Request(
+        sim.base_url + "/accounts/%s/addressing%s" % (sim.account_id, path), method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": "Bearer " + sim.api_token, "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["result"]
+
+
 @pytest.fixture
 def api_call(world_sim):
-    def call(method, path, body=None):
-        request = urllib.request.Request(
-            world_sim.base_url + "/accounts/%s/addressing%s" % (world_sim.account_id, path), method=method,
-            data=json.dumps(body).encode() if body is not None else None,
-            headers={"Authorization": "Bearer " + world_sim.api_token, "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())["result"]
-    return call
+    return lambda method, path, body=None: call(world_sim, method, path, body)
 
 
 # --- whois --------------------------------------------------------------------------------------------------------
@@ -286,3 +289,35 @@ def test_a_bad_world_file_stops_cfsim_at_start(tmp_path):
     with pytest.raises(RuntimeError) as raised:
         start_cfsim("--registry-world", str(world_file))
     assert "cannot load registry world" in str(raised.value) and "roas[0] prefix" in str(raised.value)
+
+
+# --- tokens published at once (make demo) ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("via", ["txt", "irr"])
+def test_publish_ownership_tokens_lets_a_new_prefix_pass_from_the_world_file_alone(tmp_path, via):
+    world_file = tmp_path / "world.json"
+    world_file.write_text(json.dumps({
+        "route_objects": [{"prefix": "203.0.112.0/23", "origin": 13335, "source": "RIPE"}],
+        "roas": [{"prefix": "203.0.112.0/23", "asn": 13335}]}), encoding="utf-8")
+    process = start_cfsim("--quiet", "--registry-world", str(world_file), "--whois-port", "0", "--dns-port", "0",
+                          "--dns-server", "builtin", "--publish-ownership-tokens", via)
+    try:
+        process.servers = process.control("GET", "/registry")["servers"]
+        assert "cfsim: new ownership tokens are published at once" in "\n".join(process.output)
+        token = call(process, "POST", "/prefixes", {"cidr": "203.0.112.0/23", "asn": 13335})[
+            "ownership_validation_token"]
+        world = process.control("GET", "/registry")
+        if via == "txt":
+            assert [record["name"] for record in world["txt_records"]] == [
+                "cf-validation.112.0.203.in-addr.arpa", "cf-validation.113.0.203.in-addr.arpa"]
+            assert txt(process, "cf-validation.113.0.203.in-addr.arpa") == ("NOERROR", [token])
+        else:
+            assert world["route_objects"][0]["remarks"] == ["cf-validation: %s" % token]
+            # A prefix with no route object to carry the remark is added all the same, with nothing published.
+            call(process, "POST", "/prefixes", {"cidr": "192.0.2.0/24", "asn": 13335})
+            assert process.control("GET", "/registry")["route_objects"] == world["route_objects"]
+        process.advance(60)
+        states = dict((prefix["cidr"], prefix["approved"]) for prefix in call(process, "GET", "/prefixes"))
+        assert states["203.0.112.0/23"] == "V"
+    finally:
+        assert process.stop() == 0, "\n".join(process.output)

@@ -60,12 +60,6 @@ def test_unknown_options_get_a_suggestion_and_ansible_checks_the_rest():
     assert validated["asn"] == 13335 and validated["state"] == "present" and validated["description"] is None
 
 
-def test_echo_cuts_long_values():
-    assert _batch.echo("x" * 10000).endswith("... (10002 characters)")
-    assert len(_batch.echo("x" * 10000)) < 100
-    assert _batch.echo("203.0.113.0/24") == "'203.0.113.0/24'"
-
-
 def test_the_list_replaces_the_single_object_options_at_the_top_level():
     resource = byoip_binding.RESOURCE
     assert "required" not in str(resource.single_spec())

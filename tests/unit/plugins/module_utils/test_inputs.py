@@ -1,10 +1,15 @@
 """Unit tests of the roles' input check: every problem at once, in the user's variable names, nothing widened."""
 
+import ipaddress
+
 import pytest
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._inputs import (
     check_prefixes,
+    reads,
+    region_cover,
     shown,
+    unknown_regions,
     unknown_services,
 )
 
@@ -39,10 +44,10 @@ def test_the_get_started_example_becomes_the_desired_state():
     desired, problems = check([edge()])
     assert problems == []
     assert desired == [dict(cidr="203.0.113.0/24", name="byoip_prefixes[0]", asn=13335, description="Anycast edge",
-                            loa_document_id=None, delegate_loa_creation=None,
+                            loa_document_id=None, delegate_loa_creation=None, loa_path=None, loa_unusable=None,
                             delegations=[dict(cidr="203.0.113.128/25", account_id=OTHER)],
                             default_service="Spectrum", bindings=[dict(service="CDN", cidr="203.0.113.16/29")],
-                            advertise=True)]
+                            advertise=True, regions=[], regional=False, address_maps=[])]
 
 
 def test_defaults_asn_whole_prefix_delegation_and_not_advertised():
@@ -78,7 +83,8 @@ def test_a_damaged_entry_is_refused_and_never_widened(entry, expected):
 
 def test_the_offboarding_check_ignores_values_it_does_not_use_but_not_typos():
     desired, problems = check([dict(cidr="203.0.113.0/24", default_service="", bindings="x")], cidr_only=True)
-    assert problems == [] and desired == [dict(cidr="203.0.113.0/24", name="byoip_prefixes[0]")]
+    assert problems == [] and desired == [dict(cidr="203.0.113.0/24", name="byoip_prefixes[0]", address_maps=[],
+                                                regional=False)]
     assert only_problem([dict(cidr="203.0.113.0/24", cdir="x")], cidr_only=True) \
         == "byoip_prefixes[0]: unknown key 'cdir' (did you mean 'cidr'?)"
 
@@ -86,7 +92,7 @@ def test_the_offboarding_check_ignores_values_it_does_not_use_but_not_typos():
 def test_unknown_keys_are_named_with_a_suggestion_in_the_users_variable():
     problem = only_problem([edge(cdir="203.0.113.0/24")], name="byoip_prefixes")
     assert problem == "byoip_prefixes[0]: unknown key 'cdir' (did you mean 'cidr'?)"
-    _, problems = check([edge(delegations=[dict(cidr="203.0.113.128/25", acount_id=OTHER)])])
+    _desired, problems = check([edge(delegations=[dict(cidr="203.0.113.128/25", acount_id=OTHER)])])
     assert problems == ["byoip_prefixes[0].delegations[0]: unknown key 'acount_id' (did you mean 'account_id'?)",
                         "byoip_prefixes[0].delegations[0]: account_id is missing"]
 
@@ -99,7 +105,7 @@ def test_every_problem_is_reported_at_once():
                        dict(service="Magic Transit", cidrs=["203.0.113.9"])]),
         dict(cidr="203.0.113.0/24", default_service="CDN"),
     ]
-    _, problems = check(prefixes)
+    _desired, problems = check(prefixes)
     expected = [
         "byoip_prefixes[0].asn: 0 is not an AS number (1 to 4294967295)",
         "byoip_prefixes[0].delegations[0].account_id: 'ABC' is not a Cloudflare account id",
@@ -210,7 +216,7 @@ def test_the_variable_name_is_the_users():
 
 def test_echoed_input_is_truncated():
     problem = only_problem([dict(cidr="1" * 10000, default_service="CDN")])
-    assert len(problem) < 300 and "(10002 characters)" in problem
+    assert len(problem) < 300 and "(10000 characters)" in problem
     assert shown("x") == "'x'"
 
 
@@ -223,9 +229,172 @@ def test_bindings_of_one_service_are_merged_and_aggregated():
 
 
 def test_unknown_services_are_named_with_the_accounts_services():
-    desired, _ = check([edge(default_service="Spektrum", bindings=[dict(service=" cdn", cidrs=["203.0.113.16"])])])
+    desired, _problems = check([edge(default_service="Spektrum", bindings=[dict(service=" cdn", cidrs=["203.0.113.16"])])])
     problems = unknown_services(desired, SERVICES)
     assert problems == ["byoip_prefixes[0].default_service: 'Spektrum' is not a service of the account",
                         "The account's services: CDN, Magic Transit, Spectrum (by name, any case, or by id)."]
-    desired, _ = check([edge(default_service="a27bad1df961240cf0ad7125b68d1cb0")])
+    desired, _problems = check([edge(default_service="a27bad1df961240cf0ad7125b68d1cb0")])
     assert unknown_services(desired, SERVICES) == []
+
+
+# --- Regional Services, address maps, LOA documents (issue 11) ---------------------------------------------------
+
+ZONE = "0d8e1f6a2b3c4d5e6f708192a3b4c5d6"
+REGIONS = [dict(region_key="eu", name="Europe"), dict(region_key="us", name="United States")]
+
+
+def test_a_region_for_the_whole_prefix_is_its_two_halves():
+    desired, problems = check([edge(bindings=[], region="eu")])
+    assert problems == []
+    assert desired[0]["regions"] == [dict(cidr="203.0.113.0/25", region="eu"), dict(cidr="203.0.113.128/25",
+                                                                                     region="eu")]
+    assert desired[0]["regional"] is True
+
+
+def test_the_cover_splits_a_half_that_a_service_binding_takes_and_leaves_explicit_parts_alone():
+    network = ipaddress.ip_network("203.0.113.0/24")
+    taken = {ipaddress.ip_network("203.0.113.0/25")}
+    explicit = {ipaddress.ip_network("203.0.113.128/25"): "de"}
+    assert region_cover(network, "eu", explicit, taken) == [dict(cidr="203.0.113.0/26", region="eu"),
+                                                            dict(cidr="203.0.113.64/26", region="eu")]
+    v6 = region_cover(ipaddress.ip_network("2001:db8::/48"), "eu", {}, set())
+    assert [item["cidr"] for item in v6] == ["2001:db8::/49", "2001:db8:0:8000::/49"]
+
+
+def test_a_region_per_cidr_goes_with_the_whole_prefix_region_and_wins_where_it_is_more_specific():
+    desired, problems = check([edge(region="eu", regions=[dict(cidr="203.0.113.128/25", region="de"),
+                                                          dict(cidr="203.0.113.64", region="us")])])
+    assert problems == []
+    assert desired[0]["regions"] == [dict(cidr="203.0.113.0/25", region="eu"),
+                                     dict(cidr="203.0.113.128/25", region="de"),
+                                     dict(cidr="203.0.113.64/32", region="us")]
+
+
+@pytest.mark.parametrize("entry, expected", [
+    (dict(region=""), "byoip_prefixes[0].region: is empty; give a region key such as eu or us"),
+    (dict(region=["eu"]), "byoip_prefixes[0].region: must be a region key such as eu or us"),
+    (dict(regions="eu"), "byoip_prefixes[0].regions: must be a list, for example [{cidr: 203.0.113.0/25, region: eu}]"),
+    (dict(regions=[dict(cidr="203.0.113.0/24", region="eu")]),
+     "byoip_prefixes[0].regions[0].cidr: 203.0.113.0/24 is the whole prefix; set region: for that"),
+    (dict(regions=[dict(cidr="203.0.113.16/29", region="eu")]),
+     "byoip_prefixes[0].regions[0].cidr: 203.0.113.16/29 is also a service binding of the prefix, and Cloudflare "
+     "takes one binding per CIDR; bind 203.0.113.16/30 and 203.0.113.20/30 instead"),
+    (dict(regions=[dict(cidr="192.0.2.0/25", region="eu")]),
+     "byoip_prefixes[0].regions[0].cidr: the CIDR 192.0.2.0/25 is not inside the prefix"),
+    (dict(regions=[dict(region="eu")]), "byoip_prefixes[0].regions[0]: cidr is missing"),
+    (dict(regions=[dict(cidr="203.0.113.0/25", region="eu", regoin="us")]),
+     "byoip_prefixes[0].regions[0]: unknown key 'regoin' (did you mean 'region'?)"),
+])
+def test_region_mistakes_are_refused_in_the_users_words(entry, expected):
+    assert only_problem([edge(**entry)]).startswith(expected)
+
+
+def test_the_same_cidr_twice_is_refused():
+    regions = [dict(cidr="203.0.113.0/25", region="eu"), dict(cidr="203.0.113.0/25", region="us")]
+    assert only_problem([edge(regions=regions)]) == \
+        "byoip_prefixes[0].regions[1].cidr: 203.0.113.0/25 is listed twice; give each CIDR one region"
+
+
+def test_unknown_regions_are_named_with_the_accounts_regions():
+    desired, _ = check([edge(region="mars"), edge(cidr="198.51.100.0/24", region="eu", delegations=[], bindings=[])])
+    assert unknown_regions(desired, REGIONS) == [
+        "byoip_prefixes[0]: region 'mars' is not a region of the account",
+        "The account's regions: eu (Europe), us (United States)."]
+    assert unknown_regions(desired[1:], REGIONS) == []
+    assert unknown_regions(desired, [])[-1] == \
+        "The account's regions: none (are Regional Services enabled for the account?)."
+
+
+def test_an_address_map_gets_the_cdn_addresses_of_the_prefix_by_default():
+    desired, problems = check([edge(address_maps=[dict(description="CDN edge",
+                                                       memberships=[dict(kind="Zone", identifier=ZONE.upper())])])])
+    assert problems == []
+    assert desired[0]["address_maps"] == [dict(
+        description="CDN edge", name="byoip_prefixes[0].address_maps[0]",
+        ips=["203.0.113.%d" % host for host in range(16, 24)],
+        memberships=[dict(kind="zone", identifier=ZONE)], enabled=True, default_sni=None)]
+
+
+def test_an_address_map_with_its_own_ips_settings_and_a_cdn_default_service():
+    entry = dict(cidr="198.51.100.0/24", default_service="CDN",
+                 address_maps=[dict(description="Edge", ips=["198.51.100.5", "198.51.100.8/31"], enabled=False,
+                                    default_sni="*.example.com")])
+    desired, problems = check([entry])
+    assert problems == []
+    assert desired[0]["address_maps"][0]["ips"] == ["198.51.100.5", "198.51.100.8", "198.51.100.9"]
+    assert desired[0]["address_maps"][0]["enabled"] is False
+    assert desired[0]["address_maps"][0]["default_sni"] == "*.example.com"
+
+
+@pytest.mark.parametrize("maps, expected", [
+    ([dict(description="X", ips=["203.0.113.5"])],
+     "byoip_prefixes[0].address_maps[0].ips: 203.0.113.5 is bound to Spectrum, not to the CDN; an address map hands "
+     "out CDN addresses"),
+    ([dict(description="X", ips=["192.0.2.1"])],
+     "byoip_prefixes[0].address_maps[0].ips[0]: the address 192.0.2.1/32 is not inside the prefix"),
+    ([dict(description="X", ips=[])], "byoip_prefixes[0].address_maps[0].ips: is empty"),
+    ([dict(ips=["203.0.113.16"])], "byoip_prefixes[0].address_maps[0]: description is missing"),
+    ([dict(description="X", memberships=[dict(kind="team", identifier=ZONE)])],
+     "byoip_prefixes[0].address_maps[0].memberships[0].kind: must be account or zone, got 'team'"),
+    ([dict(description="X", memberships=[dict(kind="zone", identifier="nope")])],
+     "byoip_prefixes[0].address_maps[0].memberships[0].identifier: 'nope' is not a Cloudflare account or zone id"),
+    ([dict(description="X", enable=True)],
+     "byoip_prefixes[0].address_maps[0]: unknown key 'enable' (did you mean 'enabled'?)"),
+    ([dict(description="X", default_sni=5)], "byoip_prefixes[0].address_maps[0].default_sni: must be a hostname"),
+    ("CDN edge", "byoip_prefixes[0].address_maps: must be a list"),
+])
+def test_address_map_mistakes_are_refused_in_the_users_words(maps, expected):
+    assert only_problem([edge(address_maps=maps)]).startswith(expected)
+
+
+def test_an_address_map_needs_ips_when_the_prefix_binds_nothing_to_the_cdn():
+    assert only_problem([edge(bindings=[], address_maps=[dict(description="X")])]).startswith(
+        "byoip_prefixes[0].address_maps[0]: ips is missing, and the prefix binds no addresses to the CDN")
+
+
+def test_a_map_named_in_two_prefixes_takes_the_settings_either_gives_and_refuses_two_different_ones():
+    first = edge(address_maps=[dict(description="Edge", enabled=False)])
+    second = dict(cidr="198.51.100.0/24", default_service="CDN", address_maps=[dict(description="Edge",
+                                                                                    ips=["198.51.100.5"])])
+    desired, problems = check([first, second])
+    assert problems == [] and desired[1]["address_maps"][0]["enabled"] is False
+    second["address_maps"][0]["enabled"] = True
+    assert only_problem([first, second]).startswith(
+        "byoip_prefixes[1].address_maps[0].enabled: True differs from byoip_prefixes[0].address_maps[0].enabled "
+        "(False) for the same map 'Edge'")
+
+
+def test_a_loa_path_is_checked_and_refused_only_where_it_matters(tmp_path):
+    pdf = tmp_path / "loa.pdf"
+    pdf.write_bytes(b"%PDF-1.7 signed")
+    desired, problems = check([edge(loa_path=str(pdf))])
+    assert problems == []
+    assert (desired[0]["loa_path"], desired[0]["loa_unusable"], desired[0]["delegate_loa_creation"]) == \
+        (str(pdf), None, False)
+    text = tmp_path / "loa.txt"
+    text.write_text("no")
+    desired, problems = check([edge(loa_path=str(text)), edge(cidr="198.51.100.0/24", delegations=[],
+                                                             bindings=[], loa_path=str(tmp_path / "none.pdf"))])
+    assert problems == []  # the file matters only for a prefix still to be added: the plan decides
+    assert desired[0]["loa_unusable"] == "byoip_prefixes[0].loa_path %s is not a PDF (it does not start with " \
+                                         "%%PDF-); Cloudflare accepts LOA documents as PDF only." % text
+    assert desired[1]["loa_unusable"].endswith("is not a file on this host.")
+
+
+def test_a_loa_path_excludes_the_other_ways_to_give_a_loa(tmp_path):
+    assert only_problem([edge(loa_path="x.pdf", loa_document_id="a" * 32)]).startswith(
+        "byoip_prefixes[0]: loa_path excludes loa_document_id")
+    assert only_problem([edge(loa_path="x.pdf", delegate_loa_creation=True)]).startswith(
+        "byoip_prefixes[0]: loa_path excludes delegate_loa_creation: true")
+
+
+def test_the_reads_cost_requests_only_for_what_the_vars_use():
+    plain, _ = check([edge()])
+    assert reads(plain) == dict(include=["delegations", "bindings", "bgp_prefixes"], address_maps=False, extras=[])
+    both, _ = check([edge(region="eu", address_maps=[dict(description="X")])])
+    assert reads(both) == dict(include=["delegations", "bindings", "bgp_prefixes", "regional_bindings"],
+                               address_maps=True, extras=["regional_bindings", "address_maps"])
+    offboarding, problems = check([dict(cidr="203.0.113.0/24", region="whatever", address_maps=[
+        dict(description="X", ips="not checked")])], cidr_only=True)
+    assert problems == [] and reads(offboarding)["extras"] == ["regional_bindings", "address_maps"]
+    assert offboarding[0]["address_maps"] == [dict(description="X", name="byoip_prefixes[0].address_maps[0]")]

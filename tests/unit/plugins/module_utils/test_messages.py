@@ -17,7 +17,8 @@ LIMIT = 600  # a message may be long, but not as long as the value
 def test_short_values_are_shown_whole_and_quoted():
     assert shown("203.0.113.0/24") == "'203.0.113.0/24'"
     assert shown("CDN", quoted=False) == "CDN"
-    assert shown(13335) == "'13335'"
+    assert shown(13335) == "13335"  # other values as Python writes them
+    assert shown(["203.0.113.0/24"]) == "['203.0.113.0/24']"
 
 
 def test_long_values_are_cut_and_say_how_long_they_are():

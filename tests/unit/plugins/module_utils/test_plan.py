@@ -5,7 +5,7 @@ import copy
 import pytest
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._inputs import check_prefixes
-from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import merge, new_estate, plan
+from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import merge, new_estate, plan, step_actions
 
 OTHER = "0123456789abcdef0123456789abcdef"
 CDN, SPECTRUM = "5f1c8183909793e08987250f7174a868", "da179b4ab40d8d4f706092f587bc06b9"
@@ -63,10 +63,12 @@ def estate(*prefixes, **extra):
     return new_estate(found)
 
 
+STEPS = ("prefixes", "delegations", "bindings", "advertise", "withdraw", "bgp_prefixes", "unbind", "undelegate",
+         "remove")
+
+
 def batches(result):
-    return dict((step, result[step]["batch"]) for step in ("prefixes", "delegations", "bindings", "advertise",
-                                                            "withdraw", "bgp_prefixes", "unbind", "undelegate",
-                                                            "remove") if result[step]["batch"])
+    return dict((step, result[step]["batch"]) for step in STEPS if result[step]["batch"])
 
 
 def test_an_onboarded_account_needs_no_write_no_wait_and_no_service_read():
@@ -270,3 +272,190 @@ def test_planning_twice_gives_the_same_plan_and_leaves_its_input_alone(direction
 def test_an_unknown_direction_is_an_error():
     with pytest.raises(ValueError):
         plan([], estate(), OPTIONS, "sideways")
+
+
+# --- address maps, Regional Services, LOA documents (issue 11) -------------------------------------------------
+
+ZONE = "0d8e1f6a2b3c4d5e6f708192a3b4c5d6"
+CDN_IPS = ["203.0.113.%d" % host for host in range(16, 24)]
+MAPPED = dict(address_maps=[dict(description="CDN edge", memberships=[dict(kind="zone", identifier=ZONE)])])
+
+
+def address_map(ips=(), description="CDN edge", enabled=True, members=((("zone", ZONE),)), map_id="c" * 32,
+                **extra):
+    found = dict(id=map_id, description=description, enabled=enabled, default_sni=None, can_modify_ips=True,
+                 ips=[dict(ip=ip) for ip in ips], memberships=[dict(kind=kind, identifier=identifier)
+                                                               for kind, identifier in members])
+    found.update(extra)
+    return found
+
+
+def regional(cidr, region="eu", state="active"):
+    return dict(id=cidr, prefix_id="a" * 32, cidr=cidr, region_key=region, provisioning=dict(state=state))
+
+
+def with_maps(state, *maps):
+    return merge(state, dict(address_maps=list(maps)))
+
+
+def test_a_deployed_prefix_gets_its_map_before_it_is_advertised():
+    state = with_maps(estate(onboarded(bgp_prefixes=[bgp("203.0.113.0/24")])))
+    result = plan(desired(edge(**MAPPED)), state, OPTIONS)
+    assert result["address_maps"]["batch"] == [dict(description="CDN edge", ips=["203.0.113.16/29"],
+                                                    memberships=[dict(kind="zone", identifier=ZONE)], enabled=True)]
+    assert result["address_maps"]["actions"] == [dict(
+        cidr="203.0.113.0/24", do="create the address map 'CDN edge' and put 203.0.113.16/29 on it",
+        done="created the address map 'CDN edge' and put 203.0.113.16/29 on it")]
+    gate = result["gates"]["203.0.113.0/24"]
+    assert gate["state"] == "blocked" and "address map 'CDN edge' does not exist" in gate["reason"]
+    assert result["advertise"]["batch"] == []
+
+    mapped = merge(state, dict(results=[dict(item=result["address_maps"]["batch"][0], changed=True,
+                                             address_map=address_map(CDN_IPS))]), result["address_maps"])
+    again = plan(desired(edge(**MAPPED)), mapped, OPTIONS)
+    assert again["address_maps"]["batch"] == [] and again["gates"]["203.0.113.0/24"]["state"] == "ready"
+    assert [item["cidr"] for item in again["advertise"]["batch"]] == ["203.0.113.0/24"]
+    assert mapped["journal"][-1]["done"] == "created the address map 'CDN edge' and put 203.0.113.16/29 on it"
+
+
+def test_a_prefix_still_deploying_waits_for_its_map_and_a_converged_one_needs_nothing():
+    deploying = onboarded(bindings=[binding("203.0.113.0/24"), binding("203.0.113.16/29", "CDN", "provisioning")],
+                          bgp_prefixes=[bgp("203.0.113.0/24")])
+    result = plan(desired(edge(**MAPPED)), with_maps(estate(deploying)), OPTIONS)
+    assert result["address_maps"]["batch"] == []
+    assert result["gates"]["203.0.113.0/24"]["reason"] == "waits until every binding is active"
+    converged = plan(desired(edge(**MAPPED)), with_maps(estate(onboarded()), address_map(CDN_IPS)), OPTIONS)
+    assert batches(converged) == {} and converged["address_maps"]["batch"] == [] and converged["writes"] == 0
+    assert converged["drift"][0] == dict(cidr="203.0.113.0/24", state="in_sync", details=[])
+
+
+def test_an_existing_map_gets_only_what_it_lacks_and_is_enabled():
+    partial = address_map(CDN_IPS[:4], enabled=False, members=())
+    result = plan(desired(edge(**MAPPED)), with_maps(estate(onboarded(bgp_prefixes=[bgp("203.0.113.0/24")])),
+                                                     partial), OPTIONS)
+    assert result["address_maps"]["batch"] == [dict(description="CDN edge", ips=["203.0.113.20/30"],
+                                                    memberships=[dict(kind="zone", identifier=ZONE)], enabled=True)]
+    assert [action["do"] for action in step_actions(result["address_maps"])] == [
+        "put 203.0.113.20/30 on the address map 'CDN edge'",
+        "add the membership of zone %s to the address map 'CDN edge'" % ZONE,
+        "enable the address map 'CDN edge'"]
+    assert "address map 'CDN edge' lacks 203.0.113.20/30 and lacks the membership of zone %s and is disabled" % ZONE \
+        in result["gates"]["203.0.113.0/24"]["reason"]
+
+
+def test_one_map_for_two_prefixes_is_one_item_that_reports_for_each_prefix():
+    other = dict(cidr="198.51.100.0/24", default_service="CDN", address_maps=[dict(description="CDN edge",
+                                                                                   ips=["198.51.100.5"])])
+    state = with_maps(estate(onboarded(), onboarded(cidr="198.51.100.0/24", delegations=[],
+                                                    bindings=[binding("198.51.100.0/24", "CDN")],
+                                                    bgp_prefixes=[bgp("198.51.100.0/24")])))
+    result = plan(desired(edge(**MAPPED), other), state, OPTIONS)
+    [item] = result["address_maps"]["batch"]
+    assert item["ips"] == ["198.51.100.5/32", "203.0.113.16/29"]
+    assert [(action["cidr"], action["do"]) for action in step_actions(result["address_maps"])] == [
+        ("203.0.113.0/24", "create the address map 'CDN edge' and put 203.0.113.16/29 on it"),
+        ("198.51.100.0/24", "put 198.51.100.5/32 on the address map 'CDN edge'")]
+    after = merge(state, dict(results=[dict(item=item, changed=True, address_map=address_map())]),
+                  result["address_maps"])
+    assert [entry["cidr"] for entry in after["journal"]] == ["203.0.113.0/24", "198.51.100.0/24"]
+
+
+def test_two_maps_with_the_description_are_a_conflict():
+    state = with_maps(estate(onboarded()), address_map(map_id="1" * 32), address_map(map_id="2" * 32))
+    conflicts = plan(desired(edge(**MAPPED)), state, OPTIONS)["conflicts"]
+    assert len(conflicts) == 1 and conflicts[0].startswith(
+        "The account has 2 address maps with the description 'CDN edge' (ids %s, %s), named in "
+        "byoip_prefixes[0].address_maps[0]." % ("1" * 32, "2" * 32))
+
+
+def test_a_dry_run_on_an_empty_account_shows_the_map_under_the_planned_prefix():
+    result = plan(desired(edge(**MAPPED)), with_maps(estate()), dict(OPTIONS, check_mode=True))
+    assert result["address_maps"]["batch"][0]["ips"] == ["203.0.113.16/29"]
+    assert result["advertise"]["batch"][0]["parent_planned"] is True
+    assert plan(desired(edge(**MAPPED)), with_maps(estate()), dict(OPTIONS, check_mode=True,
+                                                                    wait=False))["address_maps"]["batch"] == []
+
+
+def test_regions_are_bound_on_an_approved_prefix_and_moved_in_place():
+    result = plan(desired(edge(region="eu")), estate(live_prefix(regional_bindings=[])), OPTIONS)
+    assert result["regional"]["batch"] == [dict(prefix_cidr="203.0.113.0/24", cidr="203.0.113.0/25", region="eu"),
+                                           dict(prefix_cidr="203.0.113.0/24", cidr="203.0.113.128/25", region="eu")]
+    assert result["regions"] == ["eu"]
+    moved = onboarded(regional_bindings=[regional("203.0.113.0/25", "us"), regional("203.0.113.128/25")])
+    result = plan(desired(edge(region="eu")), estate(moved), OPTIONS)
+    assert result["regional"]["batch"] == [dict(prefix_cidr="203.0.113.0/24", cidr="203.0.113.0/25", region="eu")]
+    assert result["regional"]["actions"][0]["do"] == "move 203.0.113.0/25 from region us to eu"
+    assert plan(desired(edge(region="eu")), estate(live_prefix(approved="P", states="pending", regional_bindings=[])),
+                OPTIONS)["regional"]["batch"] == []
+
+
+def test_a_provisioning_regional_binding_holds_the_deployment_the_map_and_the_advertisement():
+    provisioning = onboarded(bgp_prefixes=[bgp("203.0.113.0/24")],
+                             regional_bindings=[regional("203.0.113.0/25", state="provisioning"),
+                                                regional("203.0.113.128/25")])
+    result = plan(desired(edge(region="eu", **MAPPED)), with_maps(estate(provisioning)), OPTIONS)
+    assert result["deployment"]["pending"] == ["203.0.113.0/24"]
+    assert result["address_maps"]["batch"] == [] and result["advertise"]["batch"] == []
+    missing = onboarded(bgp_prefixes=[bgp("203.0.113.0/24")], regional_bindings=[regional("203.0.113.0/25")])
+    result = plan(desired(edge(region="eu", **MAPPED)), with_maps(estate(missing)), dict(OPTIONS, wait=False))
+    assert result["gates"]["203.0.113.0/24"]["reason"] == "waits until the regional bindings 203.0.113.128/25 (eu) " \
+                                                          "exist"
+    assert "regional binding 203.0.113.128/25 (eu) missing" in result["drift"][0]["details"]
+
+
+def test_a_loa_is_uploaded_for_a_prefix_to_add_and_its_id_goes_with_the_prefix(tmp_path):
+    pdf = tmp_path / "loa.pdf"
+    pdf.write_bytes(b"%PDF-1.7")
+    wanted = desired(edge(loa_path=str(pdf)))
+    result = plan(wanted, estate(), OPTIONS)
+    assert result["loa"]["batch"] == [dict(path=str(pdf), prefix_cidr="203.0.113.0/24")]
+    assert result["prefixes"]["batch"][0]["delegate_loa_creation"] is False
+    uploaded = merge(estate(), dict(results=[dict(item=result["loa"]["batch"][0], changed=True, uploaded=True,
+                                                  loa_document_id="f" * 32)]), result["loa"])
+    result = plan(wanted, uploaded, OPTIONS)
+    assert result["loa"]["batch"] == []
+    assert result["prefixes"]["batch"][0]["loa_document_id"] == "f" * 32
+    assert plan(wanted, estate(live_prefix()), OPTIONS)["loa"]["batch"] == []  # the prefix exists: nothing to upload
+
+
+def test_an_unusable_loa_is_a_conflict_only_for_a_prefix_to_add(tmp_path):
+    wanted = desired(edge(loa_path=str(tmp_path / "missing.pdf")))
+    [conflict] = plan(wanted, estate(), OPTIONS)["conflicts"]
+    assert conflict.startswith("203.0.113.0/24: byoip_prefixes[0].loa_path %s is not a file on this host. The prefix "
+                               "is still to be added" % (tmp_path / "missing.pdf"))
+    assert plan(wanted, estate(live_prefix()), OPTIONS)["conflicts"] == []
+
+
+def test_offboarding_takes_the_prefixs_ips_off_the_named_maps_then_deletes_regional_bindings():
+    live = onboarded(regional_bindings=[regional("203.0.113.0/25"), regional("203.0.113.128/25")])
+    named = address_map(CDN_IPS + ["198.51.100.5"])
+    other = address_map(["203.0.113.17"], description="Hand-made", map_id="d" * 32)
+    locked = address_map(["203.0.113.18"], description="Managed", map_id="e" * 32, can_modify_ips=False)
+    wanted, problems = check_prefixes([dict(cidr="203.0.113.0/24", region="eu", address_maps=[
+        dict(description="CDN edge"), dict(description="Managed")])], cidr_only=True)
+    assert problems == []
+    result = plan(wanted, with_maps(estate(live), named, other, locked), OPTIONS, "offboard")
+    assert result["unmap"]["batch"] == [dict(id="c" * 32, remove_ips=["203.0.113.0/24"])]
+    assert result["unmap"]["actions"][0]["do"] == "take 203.0.113.16/29 off the address map 'CDN edge'"
+    assert [item["cidr"] for item in result["unregion"]["batch"]] == ["203.0.113.0/25", "203.0.113.128/25"]
+    assert result["unregion"]["batch"][0] == dict(prefix_cidr="203.0.113.0/24", cidr="203.0.113.0/25", region="eu",
+                                                  state="absent")
+    left = result["left_alone"]["203.0.113.0/24"]
+    assert left[0].startswith("the address map 'Hand-made' (%s) still holds 203.0.113.17/32; the vars do not name "
+                              "it" % ("d" * 32))
+    assert "Cloudflare manages its IPs (can_modify_ips: false)" in left[1]
+    assert plan(wanted, estate(live), OPTIONS, "offboard")["unmap"]["batch"] == []  # maps not read: none touched
+
+
+def test_merge_keeps_the_maps_and_regional_bindings_this_run_changed_and_a_dry_run_keeps_what_it_read():
+    state = with_maps(estate(live_prefix(regional_bindings=[])), address_map(CDN_IPS[:1]))
+    item = dict(prefix_cidr="203.0.113.0/24", cidr="203.0.113.0/25", region="eu")
+    bound = merge(state, dict(results=[dict(item=item, changed=True, regional_binding=dict(
+        id=None, prefix_id="a" * 32, cidr="203.0.113.0/25", region_key="eu"))]), None, True)
+    assert bound["prefixes"]["203.0.113.0/24"]["regional_bindings"][0]["provisioning"] == dict(state="provisioning")
+    assert bound["read"]["203.0.113.0/24"]["regional_bindings"] == []
+    mapped = merge(bound, dict(results=[dict(item=dict(description="CDN edge"), changed=True,
+                                             address_map=address_map(CDN_IPS))]), None, True)
+    assert [len(item["ips"]) for item in mapped["address_maps"]] == [8] and len(mapped["maps_read"][0]["ips"]) == 1
+    unbound = merge(bound, dict(results=[dict(item=dict(item, state="absent"), changed=True, regional_binding={})]))
+    assert unbound["prefixes"]["203.0.113.0/24"]["regional_bindings"] == []

@@ -163,8 +163,8 @@ def test_the_status_report_covers_every_prefix_with_its_drift_when_vars_are_give
     assert report["prefixes"][1]["state"] == "advertised" and "drift" not in report["prefixes"][1]
     assert report["prefixes"][0]["state"] == "validation failed"
     assert report["prefixes"][0]["problems"][0].startswith("RPKI ROA:")
-    with_vars = status_report(state, plan(desired(edge(), dict(cidr="192.0.2.0/24", default_service="CDN")),
-                                                 state, OPTIONS)["drift"])
+    named = desired(edge(), dict(cidr="192.0.2.0/24", default_service="CDN"))
+    with_vars = status_report(state, plan(named, state, OPTIONS)["drift"])
     assert with_vars["prefixes"][1]["drift"] == dict(cidr="203.0.113.0/24", state="in_sync", details=[])
     assert with_vars["prefixes"][0]["drift"]["state"] == "unmanaged"
     assert with_vars["missing"] == ["192.0.2.0/24"]
@@ -172,14 +172,15 @@ def test_the_status_report_covers_every_prefix_with_its_drift_when_vars_are_give
 
 
 def test_a_poll_says_what_is_ready_pending_or_failed_in_one_line():
-    found = {"203.0.113.0/24": live_prefix(), "198.51.100.0/24": live_prefix(cidr="198.51.100.0/24", approved="P",
-                                                                            states="pending"),
+    found = {"203.0.113.0/24": live_prefix(),
+             "198.51.100.0/24": live_prefix(cidr="198.51.100.0/24", approved="P", states="pending"),
              "192.0.2.0/24": live_prefix(cidr="192.0.2.0/24", approved="P", irr_validation_state="mismatch_asn")}
     result = evaluate(["203.0.113.0/24", "198.51.100.0/24", "192.0.2.0/24", "2001:db8::/48"], found, "validation")
     assert result["ready"] == ["203.0.113.0/24"] and not result["done"]
     assert result["pending"] == {"198.51.100.0/24": "IRR pending, RPKI pending, ownership pending"}
-    assert result["stopped"] == {"192.0.2.0/24": "validation failed: IRR mismatch_asn, RPKI valid, ownership valid",
-                                "2001:db8::/48": "not a prefix of the account"}
+    assert result["stopped"] == {
+        "192.0.2.0/24": "validation failed: IRR mismatch_asn, RPKI valid, ownership valid",
+        "2001:db8::/48": "not a prefix of the account"}
     assert poll_line("validation", result, 2, "2026-11-30T12:00:00Z") == (
         "Step 2, waiting for approval: poll 2, until 2026-11-30T12:00:00Z, 1 pending: 198.51.100.0/24 IRR pending, "
         "RPKI pending, ownership pending. If interrupted, run the role again: it continues from step 2.")
@@ -201,9 +202,9 @@ def test_a_poll_of_many_prefixes_shows_the_first_five_and_counts_the_others():
 
 
 def test_deployment_is_ready_when_every_binding_is_active_and_the_bgp_prefix_exists():
+    provisioning = [binding("198.51.100.0/24", state="provisioning")]
     found = {"203.0.113.0/24": onboarded(),
-             "198.51.100.0/24": onboarded(cidr="198.51.100.0/24", bindings=[binding("198.51.100.0/24",
-                                                                                   state="provisioning")])}
+             "198.51.100.0/24": onboarded(cidr="198.51.100.0/24", bindings=provisioning)}
     result = evaluate(["203.0.113.0/24", "198.51.100.0/24"], found, "deployment")
     assert result["ready"] == ["203.0.113.0/24"]
     assert result["pending"] == {"198.51.100.0/24": "provisioning 198.51.100.0/24"}
@@ -241,3 +242,71 @@ def test_the_status_report_has_the_documented_keys():
     nested = [entry["validation"], entry["delegations"][0], entry["bindings"][0], entry["bgp_prefixes"][0]]
     keys = set(report) | set(entry) | set().union(*nested)
     assert keys <= documented_keys("byoip_status", "byoip_status_report")
+
+
+# --- address maps, Regional Services, leases (issue 11) ----------------------------------------------------------
+
+from test_plan import CDN_IPS, MAPPED, ZONE as ZONE_ID, address_map, regional, with_maps  # noqa: E402
+
+
+def test_the_onboarding_report_shows_the_regional_bindings_and_the_prefixs_ips_on_its_maps():
+    live = onboarded(regional_bindings=[regional("203.0.113.0/25"), regional("203.0.113.128/25", state="provisioning")])
+    state = with_maps(estate(live), address_map(CDN_IPS[:4]))
+    wanted = desired(edge(region="eu", **MAPPED))
+    entry = onboard_report(wanted, state, plan(wanted, state, OPTIONS), OPTIONS)[0]
+    assert "  - 203.0.113.128/25 eu (provisioning)" in entry["lines"]
+    assert "  - 'CDN edge' (enabled): 203.0.113.16/30" in entry["lines"]
+    assert not entry["complete"]
+    missing = onboard_report(wanted, with_maps(estate(live)), plan(wanted, with_maps(estate(live)), OPTIONS),
+                             OPTIONS)[0]
+    assert "  - 'CDN edge' (not in the account yet)" in missing["lines"]
+
+
+def test_a_dry_run_reports_the_maps_as_read_and_what_it_would_do_for_each_prefix():
+    state = with_maps(estate(onboarded(bgp_prefixes=[bgp("203.0.113.0/24")])))
+    wanted = desired(edge(**MAPPED))
+    planned = plan(wanted, state, dict(OPTIONS, check_mode=True))
+    predicted = merge(state, dict(results=[dict(item=planned["address_maps"]["batch"][0], changed=True,
+                                                address_map=address_map(CDN_IPS, map_id=None))]),
+                      planned["address_maps"], True)
+    dry = dict(OPTIONS, check_mode=True)
+    entry = onboard_report(wanted, predicted, plan(wanted, predicted, dry), dry)[0]
+    assert entry["changed"] == ["would create the address map 'CDN edge' and put 203.0.113.16/29 on it"]
+    assert entry["address_maps"] == [dict(id=None, description="CDN edge", enabled=False, ips="")]
+    assert any("address map 'CDN edge' does not exist" in line for line in entry["pending"])
+    lines = plan_summary(wanted, state, planned, dry)
+    assert lines[1] == "  203.0.113.0/24: different; create the address map 'CDN edge' and put 203.0.113.16/29 on " \
+                       "it; advertise 203.0.113.0/24 over BGP"
+
+
+def test_the_offboarding_report_names_the_maps_it_left_alone():
+    wanted = desired(edge(address_maps=[dict(description="CDN edge")]))
+    state = with_maps(estate(onboarded()), address_map(["203.0.113.17"], description="Hand-made"))
+    [entry] = offboard_report(wanted, state, plan(wanted, state, OPTIONS, "offboard"), OPTIONS)
+    assert entry["remaining"][-1].startswith("the address map 'Hand-made' (%s) still holds 203.0.113.17/32" % ("c" * 32))
+
+
+def test_the_status_report_shows_regional_bindings_maps_and_leases_when_read():
+    live = onboarded(regional_bindings=[regional("203.0.113.0/25")])
+    state = merge(with_maps(estate(live), address_map(CDN_IPS)), dict(leases=[dict(
+        id="l" * 32, cidrs=["192.0.2.100/32"], purpose="Spectrum Static IPs", active_from=None)]))
+    report = status_report(state)
+    [entry] = report["prefixes"]
+    assert "  regional binding: 203.0.113.0/25 eu (active)" in entry["lines"]
+    assert "  address map: 'CDN edge' (enabled): 203.0.113.16/29" in entry["lines"]
+    assert report["lines"] == ["Address map 'CDN edge' (enabled): 203.0.113.16/29; members: zone %s" % ZONE_ID,
+                               "Lease %s: 192.0.2.100/32 (Spectrum Static IPs)" % ("l" * 32)]
+    plain = status_report(estate(onboarded()))
+    assert plain["lines"] == [] and plain["address_maps"] is None and plain["leases"] is None
+    assert plain["prefixes"][0]["regional_bindings"] == [] and plain["prefixes"][0]["address_maps"] == []
+
+
+def test_waits_and_polls_name_the_regional_bindings_still_provisioning():
+    live = onboarded(bgp_prefixes=[bgp("203.0.113.0/24")],
+                     regional_bindings=[regional("203.0.113.0/25", state="provisioning")])
+    state = estate(live)
+    result = plan(desired(edge(region="eu")), state, OPTIONS)
+    lines = wait_explanation(result, state, "deployment", 600, 60)
+    assert "  203.0.113.0/24: provisioning 203.0.113.0/25 (regional, eu)" in lines
+    polled = evaluate(["203.0.113.0/24"], {"203.0.113.0/24": live}, "deployment")
+    assert polled["pending"] == {"203.0.113.0/24": "provisioning regional 203.0.113.0/25"}

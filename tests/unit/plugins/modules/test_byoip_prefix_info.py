@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from ansible_collections.cloudflare.addressing.plugins.module_utils._batch import Problems
+from ansible_collections.cloudflare.addressing.plugins.module_utils._estate import COLLECTIONS
 from ansible_collections.cloudflare.addressing.plugins.modules import byoip_prefix_info
 
 PREFIXES = [{"id": "a" * 32, "cidr": "203.0.113.0/24"}, {"id": "b" * 32, "cidr": "2001:db8::/48"},
@@ -63,7 +64,7 @@ def collection_answers(prefixes, names):
     for prefix in prefixes:
         base = FakeClient.account_path("prefixes", prefix["id"])
         for name in names:
-            answers[base + "/" + "/".join(byoip_prefix_info.COLLECTIONS[name])] = [{"of": prefix["id"], "is": name}]
+            answers[base + "/" + "/".join(COLLECTIONS[name])] = [{"of": prefix["id"], "is": name}]
     return answers
 
 
