@@ -232,7 +232,11 @@ def test_an_interrupted_wait_says_where_it_stopped_and_a_rerun_continues_from_th
             break
         seen.append(line)
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's foreground process group
-    rest, _unused = process.communicate(timeout=60)
+    try:
+        rest, _unused = process.communicate(timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("ansible-playbook did not stop on Ctrl-C; its output until then:\n" + "".join(seen))
     output = "".join(seen) + rest
 
     last = poll_lines(output)[-1]
