@@ -28,11 +28,13 @@ REGISTRY_WORLD := --whois-port 0 --dns-port 0
 # Reference material beside the repository (absent on CI: the tests that need it skip and say why).
 export CFSIM_REFERENCE_DIR := $(abspath $(ROOT)/../shared/reference)
 
-.PHONY: help venv stage demo test units simulator-tests sanity integration e2e compat lint docs-lint importer \
-	changelog-lint bench bench-sim docs packaging release clean
+.PHONY: help venv stage demo rehearse awx-project awx-jobs test units simulator-tests sanity integration e2e compat \
+	lint docs-lint importer changelog-lint bench bench-sim docs packaging release clean
 
 help:
 	@echo "make demo   onboard a prefix against the bundled Cloudflare API simulator (the main job)"
+	@echo "make rehearse VARS=byoip.yml  your own vars file through onboarding and status against the simulator"
+	@echo "make awx-jobs  the example AWX job templates through ansible-runner against the simulator"
 	@echo "make test   every test: unit, simulator, sanity, integration, end-to-end, lint, docs, importer"
 	@echo "make venv   create .venv with ansible-core, the test tools and the simulator (cfsim)"
 	@echo "make compat integration and end-to-end tests on the oldest supported ansible-core (part of make test)"
@@ -88,6 +90,23 @@ DEMO_WORLD_OPTIONS := --registry-world tools/demo-world.json --whois-port 0 --dn
 demo: stage
 	@CFSIM_LOG=$(BUILD)/demo-cfsim.log $(PY) tools/with_sim.py --quiet $(DEMO_SIM_OPTIONS) $(DEMO_WORLD_OPTIONS) -- \
 	  $(PY) tools/demo.py $(STAGE)
+
+# Your own vars file through onboarding and status against cfsim, with the roles' waits scaled down (tools/rehearse.py):
+#   make rehearse VARS=byoip.yml [REPORT=status.html] [ARGS="--vault-password-file ~/.vault_pass"]
+# VARS and REPORT are relative to this directory (or absolute); ARGS go to both ansible-playbook runs.
+rehearse: stage
+	@if [ -z "$(VARS)" ]; then echo "usage: make rehearse VARS=byoip.yml [REPORT=status.md] [ARGS=...]" >&2; exit 2; fi
+	@$(PY) tools/rehearse.py $(abspath $(VARS)) $(if $(REPORT),$(abspath $(REPORT))) -- $(ARGS)
+
+# The AWX project for your Git repository: the job templates' playbooks and the collection they install.
+AWX_PROJECT ?= $(BUILD)/awx-project
+awx-project: stage
+	@cd $(STAGE) && $(PY) tools/awx_jobs.py project $(abspath $(AWX_PROJECT))
+
+# The example AWX job templates through ansible-runner against cfsim, with the credential type's injectors, after a
+# project sync that installs the collection from collections/requirements.yml (tools/awx_jobs.py).
+awx-jobs: stage
+	@cd $(STAGE) && $(PY) tools/awx_jobs.py run $(BUILD)/awx-jobs
 
 # --- tests --------------------------------------------------------------------------------------------------
 
@@ -163,7 +182,7 @@ BENCH_LATENCY_MS ?= 0
 BENCH_RATE_LIMIT_RUN ?= yes
 bench: stage
 	$(PY) tests/benchmarks/onboarding.py --n "$(BENCH_N)" --latency-ms "$(BENCH_LATENCY_MS)" \
-	  --rate-limit-run "$(BENCH_RATE_LIMIT_RUN)" --vars-template $(STAGE)/playbooks/vars/demo.yml \
+	  --rate-limit-run "$(BENCH_RATE_LIMIT_RUN)" --vars-template $(STAGE)/playbooks/vars/rehearsal.yml \
 	  --output $(BUILD)/bench -- $(DEMO_SIM_OPTIONS)
 
 # cfsim's own create and list throughput at 10, 1,000 and 10,000 prefixes.

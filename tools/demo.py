@@ -15,6 +15,7 @@ import textwrap
 import time
 
 VARS_FILE = "playbooks/vars/demo.yml"
+WAITS_FILE = "playbooks/vars/rehearsal.yml"  # the roles' waits scaled down to the simulator's 5-second timings
 REPORT_FILE = os.path.join(".build", "demo-status.md")
 WIDTH = 100
 
@@ -38,18 +39,23 @@ def ansible_playbook():
     return beside if os.path.exists(beside) else shutil.which("ansible-playbook")
 
 
+# A tour reads better with YAML results, without skipped tasks and without the warnings that no inventory was
+# given (the playbooks run on the implicit localhost on purpose): docs/examples/ansible.cfg, as environment variables.
+READABLE_OUTPUT = dict(
+    ANSIBLE_CALLBACK_RESULT_FORMAT="yaml",
+    ANSIBLE_DISPLAY_SKIPPED_HOSTS="false",
+    ANSIBLE_LOCALHOST_WARNING="false",
+    ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+)
+
+
 def playbook_environment():
     env = dict(os.environ)
     env.update(
         CLOUDFLARE_ACCOUNT_ID=os.environ["CFSIM_ACCOUNT_ID"],
         CLOUDFLARE_API_TOKEN=os.environ["CFSIM_API_TOKEN"],
         CLOUDFLARE_BASE_URL=os.environ["CFSIM_URL"],
-        # A tour reads better with YAML results, without skipped tasks and without the warning that no inventory
-        # was given (the playbooks run on the implicit localhost on purpose).
-        ANSIBLE_CALLBACK_RESULT_FORMAT="yaml",
-        ANSIBLE_DISPLAY_SKIPPED_HOSTS="false",
-        ANSIBLE_LOCALHOST_WARNING="false",
-        ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
+        **READABLE_OUTPUT
     )
     return env
 
@@ -80,10 +86,12 @@ def main():
 
         The playbook reads one vars file (%s): the prefix, AS13335, a delegation of 203.0.113.128/25 to another
         account, Spectrum as the default service, eight CDN addresses from Cloudflare's guide, and advertise: true.
-        The credentials come from CLOUDFLARE_* environment variables, as an AWX credential would inject them.
-        """ % (env["CFSIM_URL"], env["CFSIM_ACCOUNT_ID"], VARS_FILE))
+        A second one (%s) scales the roles' waits down to the simulator's seconds. The credentials come from
+        CLOUDFLARE_* environment variables, as an AWX credential would inject them.
+        """ % (env["CFSIM_URL"], env["CFSIM_ACCOUNT_ID"], VARS_FILE, WAITS_FILE))
     heading("1/2  Onboarding: pre-flight check, add, validate, delegate, bind, wait for deployment, advertise")
-    status = run([ansible_playbook(), "cloudflare.addressing.onboard", "-e", "@" + vars_file], env)
+    status = run([ansible_playbook(), "cloudflare.addressing.onboard", "-e", "@" + vars_file,
+                  "-e", "@" + os.path.join(stage, WAITS_FILE)], env)
     if status != 0:
         say("The onboarding failed (exit status %d); see the messages above." % status)
         return status
@@ -99,10 +107,10 @@ def main():
     say("""
         The status report is also in %s (Markdown; a .html path gives HTML).
 
-        Run the onboarding again and it changes nothing and sends no write. Against your account, copy %s, remove
-        the short waits at its end, set CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN, and start with a dry run:
-        ansible-playbook cloudflare.addressing.onboard -e @vars.yml --check --diff. The reverse is
-        cloudflare.addressing.offboard (try it with --check --diff first).
+        Run the onboarding again and it changes nothing and sends no write. Write your own vars file like %s and
+        rehearse it the same way, in about a minute: make rehearse VARS=byoip.yml. Against your account, set
+        CLOUDFLARE_API_TOKEN and start with a dry run: ansible-playbook cloudflare.addressing.onboard -e @byoip.yml
+        --check --diff. The reverse is cloudflare.addressing.offboard (try it with --check --diff first).
         """ % (REPORT_FILE, VARS_FILE))
     return 0
 

@@ -14,6 +14,7 @@ import datetime
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import format_time, parse_time
 from ansible_collections.cloudflare.addressing.plugins.module_utils._progress import poll_line
 
 display = Display()
@@ -44,10 +45,11 @@ class ActionModule(ActionBase):
                 return previous
         return None
 
-    def _deadline(self):
+    def _deadline(self, server_time):
+        """When the wait gives up, on Cloudflare's clock (as the role's opening message and gates are), else ours."""
+        start = parse_time(server_time) or datetime.datetime.now(datetime.timezone.utc)
         seconds = (self._task.retries or 0) * max(self._task.delay or 0, 0)
-        return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds)).strftime(
-            "%Y-%m-%dT%H:%M:%SZ")
+        return format_time(start + datetime.timedelta(seconds=seconds))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -61,7 +63,7 @@ class ActionModule(ActionBase):
         result.update(answer)
         if answer.get("failed"):
             return result
-        number, deadline = 1, self._deadline()
+        number, deadline = 1, self._deadline(answer.get("server_time"))
         if previous is not None:
             number, deadline = previous["poll"]["number"] + 1, previous["poll"]["deadline"]
             result.update(self._carried(previous, answer))

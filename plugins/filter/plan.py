@@ -31,6 +31,10 @@ def _advertise_wait(desired, estate, plan, options):  # pylint: disable=unused-a
     return _report.advertise_explanation(plan)
 
 
+def _withdraw_wait(desired, estate, plan, options):  # pylint: disable=unused-argument
+    return _report.withdraw_explanation(plan)
+
+
 REPORTS = {
     "onboard": _report.onboard_report,
     "offboard": _report.offboard_report,
@@ -42,6 +46,7 @@ MESSAGES = {
     "validation_wait": _wait("validation"),
     "deployment_wait": _wait("deployment"),
     "advertise_wait": _advertise_wait,
+    "withdraw_wait": _withdraw_wait,
     "failures": _report.failures,
     "plan": _report.plan_summary,
 }

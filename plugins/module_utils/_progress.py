@@ -19,6 +19,8 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import
 from ansible_collections.cloudflare.addressing.plugins.module_utils._pool import DEFAULT_CONCURRENCY
 
 SHOWN_IN_ONE_LINE = 5
+# The onboarding step each stage belongs to, so that the last line on screen says where an interrupted run stopped.
+STEPS = dict(validation=(2, "approval"), deployment=(6, "deployment"))
 
 
 def read_children(client, prefixes, concurrency=DEFAULT_CONCURRENCY, regional=False):
@@ -76,12 +78,14 @@ def evaluate(cidrs, found, stage):
 
 
 def poll_line(stage, result, number, deadline):
-    """One line per poll: how many prefixes are still pending, the first few with their states, the deadline."""
+    """One line per poll: the step, how many prefixes are still pending (the first few with their states), the
+    deadline, and that a run interrupted here continues from this step when run again."""
+    step, what = STEPS[stage]
     pending = list(result["pending"].items())
-    what = "approval" if stage == "validation" else "deployment"
     if not pending:
-        return "Waiting for %s, poll %d: done (%d ready, %d stopped)." % (
-            what, number, len(result["ready"]), len(result["stopped"]))
+        return "Step %d, waiting for %s: poll %d, done (%d ready, %d stopped)." % (
+            step, what, number, len(result["ready"]), len(result["stopped"]))
     shown = "; ".join("%s %s" % pair for pair in pending[:SHOWN_IN_ONE_LINE])
     more = " and %d more" % (len(pending) - SHOWN_IN_ONE_LINE) if len(pending) > SHOWN_IN_ONE_LINE else ""
-    return "Waiting for %s, poll %d, until %s: %d pending: %s%s." % (what, number, deadline, len(pending), shown, more)
+    return ("Step %d, waiting for %s: poll %d, until %s, %d pending: %s%s. If interrupted, run the role again: it "
+            "continues from step %d." % (step, what, number, deadline, len(pending), shown, more, step))

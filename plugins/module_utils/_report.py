@@ -39,6 +39,7 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import
 )
 
 TOKEN_PLACEHOLDER = "<the token Cloudflare returns when the prefix is added>"
+RESUME = "An interrupted wait loses nothing: run the role again and it continues from here."
 
 
 def _binding_state(binding):
@@ -255,7 +256,7 @@ def wait_explanation(plan, estate, kind, timeout, interval):
             interval, deadline, timeout))
     else:
         raise ValueError("kind must be validation or deployment, got %r" % (kind,))
-    lines.append("An interrupted wait loses nothing: run the role again and it continues from here.")
+    lines.append(RESUME)
     return lines
 
 
@@ -271,8 +272,17 @@ def advertise_explanation(plan):
     lines = ["Every binding is active. Cloudflare asks to allow five hours after the default binding before "
              "advertising:"]
     lines.extend("  %s: not before %s" % (cidr, gate["not_before"]) for cidr, gate in waiting)
-    lines.append("Waiting %s s. An interrupted wait loses nothing: run the role again and it continues from here."
-                 % plan["advertise_wait_seconds"])
+    lines.append("Waiting %s s, until %s. %s" % (plan["advertise_wait_seconds"], plan["advertise_at"], RESUME))
+    return lines
+
+
+def withdraw_explanation(plan):
+    """The lines that open the offboarding's wait for Cloudflare's toggle hold: when each BGP prefix may change."""
+    waiting = sorted((cidr, gate) for cidr, gate in plan["gates"].items() if gate["state"] == "waiting")
+    lines = ["Cloudflare allows one advertisement change every 15 minutes per BGP prefix:"]
+    lines.extend("  %s: %s" % (cidr, gate["reason"]) for cidr, gate in waiting)
+    until = max(gate["not_before"] for _cidr, gate in waiting) if waiting else None
+    lines.append("Waiting %s s, until %s, then withdrawing. %s" % (plan["withdraw_wait_seconds"], until, RESUME))
     return lines
 
 
@@ -308,10 +318,13 @@ def failures(desired, estate, plan, budgets):
     """The message of each prefix that stopped: validation failed or timed out, or deployment cannot finish.
 
     budgets: validation_timeout, validation_interval, provisioning_timeout, provisioning_interval (seconds), and
+    optionally waited, the stages whose wait ran in this run (default both): a prefix still pending at a stage
+    whose wait did not run (a run of other steps alone, with --tags) did not time out, so it is no failure; and
     preflight, the pre-flight check's evidence per prefix, when the role gathered it.
     """
+    waited = budgets.get("waited", ("validation", "deployment"))
     messages = validation_failures(desired, estate, plan, budgets["validation_timeout"],
-                                   budgets["validation_interval"], budgets.get("preflight"))
+                                   budgets["validation_interval"], budgets.get("preflight"), "validation" in waited)
     estate = new_estate(estate)
     for cidr in plan["deployment"]["failed"]:
         for binding in _bindings(estate["prefixes"].get(cidr)):
@@ -322,7 +335,7 @@ def failures(desired, estate, plan, budgets):
                 "addresses, so it cannot deliver their traffic." % (binding["cidr"], binding["service"]),
                 "Add a Magic Transit route (static route or tunnel) that covers %s, then run the role again. Nothing "
                 "is advertised until every binding is active." % binding["cidr"]]))
-    for cidr in plan["deployment"]["pending"]:
+    for cidr in plan["deployment"]["pending"] if "deployment" in waited else ():
         live = estate["prefixes"].get(cidr) or {}
         waiting = _still_provisioning(live)
         has_bgp = any(canonical(bgp["cidr"]) == cidr for bgp in live.get("bgp_prefixes") or [])
@@ -348,18 +361,19 @@ def _check_lines(check, evidence):
             + _preflight.fix_lines(found, "      "))
 
 
-def validation_failures(desired, estate, plan, timeout, interval, preflight=None):
-    """The message of each prefix whose validation failed, or did not finish within the budget.
+def validation_failures(desired, estate, plan, timeout, interval, preflight=None, waited=True):
+    """The message of each prefix whose validation failed, or did not finish within the budget (when waited).
 
     preflight: the pre-flight check's evidence per prefix; it explains each failed check in the words the
     pre-flight check used, and says what a prefix that timed out still lacks.
     """
     estate = new_estate(estate)
     preflight = preflight or {}
+    stopped = plan["validation"]["failed"] + (plan["validation"]["pending"] if waited else [])
     failures = []
     for prefix in desired:
         cidr = prefix["cidr"]
-        if cidr not in plan["validation"]["failed"] and cidr not in plan["validation"]["pending"]:
+        if cidr not in stopped:
             continue
         diagnosis = diagnose(estate["prefixes"].get(cidr) or {})
         failed = [check for check in diagnosis if check["failed"]]

@@ -112,7 +112,9 @@ server_time:
   type: str
   sample: "2026-11-29T12:00:00Z"
 poll:
-  description: Which poll of the wait this was, and when the wait gives up (this host's clock).
+  description:
+    - Which poll of the wait this was, and when the wait gives up, on Cloudflare's clock (its C(Date) header), or
+      on this host's clock when it sent none.
   returned: always
   type: dict
   sample: {"number": 3, "deadline": "2026-11-30T12:00:00Z"}

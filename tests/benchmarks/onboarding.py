@@ -13,15 +13,15 @@ one prefix, and runs `ansible-playbook cloudflare.addressing.onboard -e @vars` a
   check          --check --diff on the onboarded account
   check-empty    --check --diff on an empty account
 
-Every row shows the wall time, the collection's module invocations (counted from the e2e_record callback, loop
-items and until/retries attempts included), the requests by method, the writes and the 429 answers (from cfsim's
-request log). The waits and timeouts of the role come from the demo's vars file (everything in it but
-byoip_prefixes, with the pre-flight sources pointed at the table's cfsim, which serves an empty routing registry
-world: the check runs and reports its problems, and validation follows the outcomes), and the cfsim options after
-`--` are the demo's (the Makefile passes them), so the numbers use the demo's short waits. The table's cfsim has
-its rate limit lifted; with --rate-limit-run yes the largest N is onboarded (fresh, then no-op) once more against
-cfsim's default rate limit (1200 requests per 300 s), to show whether any 429 was answered. Nothing is asserted;
-the playbook's output of each run goes to --output.
+Every row shows the wall time, the collection's module invocations (counted from the e2e_record callback, loop items
+and until/retries attempts included), the requests by method, the writes and the 429 answers (from cfsim's request
+log). The waits and timeouts of the role come from the rehearsal's vars file, playbooks/vars/rehearsal.yml, with the
+pre-flight sources pointed at the table's cfsim, which serves an empty routing registry world (the check runs and
+reports its problems, and validation follows the outcomes); the cfsim options after `--` are the demo's (the
+Makefile passes them), so the numbers use the demo's short waits. The table's cfsim has its rate limit lifted; with
+--rate-limit-run yes the largest N is onboarded (fresh, then no-op) once more against cfsim's default rate limit
+(1200 requests per 300 s), to show whether any 429 was answered. Nothing is asserted; the playbook's output of each
+run goes to --output.
 
 The benchmark only writes a vars file and runs the playbook, so it measures whatever the roles do.
 """
@@ -171,8 +171,8 @@ def options():
     parser.add_argument("--latency-ms", default="0", help="cfsim --latency-ms for every run")
     parser.add_argument("--rate-limit-run", choices=("yes", "no"), default="yes",
                         help="onboard the largest N again against cfsim's default rate limit")
-    parser.add_argument("--vars-template", default=str(HERE.parents[1] / "playbooks" / "vars" / "demo.yml"),
-                        help="vars file whose waits the runs use (default: the demo's)")
+    parser.add_argument("--vars-template", default=str(HERE.parents[1] / "playbooks" / "vars" / "rehearsal.yml"),
+                        help="vars file whose waits the runs use (default: the demo's and the rehearsal's)")
     parser.add_argument("--output", default=str(HERE.parents[1] / ".build" / "bench"),
                         help="directory for the vars files, records and playbook output")
     parser.add_argument("cfsim_options", nargs="*", help="options for cfsim (after --)")

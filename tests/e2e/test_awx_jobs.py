@@ -1,10 +1,14 @@
 """The example AWX job templates, run the way AWX runs them: through ansible-runner, against the simulator.
 
-Each test launches a template from extensions/awx/job_templates.yml the way AWX launches a job:
+The tests launch templates of extensions/awx/job_templates.yml with the recipe of `make awx-jobs`
+(tools/awx_jobs.py), which does what AWX does:
 
-- the private data directory holds the project playbooks (extensions/awx/project), an inventory with localhost,
-  and env/extravars written as AWX writes it: the template's saved extra variables as they are, the survey answers
-  tagged !unsafe (AWX's default ALLOW_JINJA_IN_EXTRA_VARS=template never evaluates what a user typed);
+- the project is extensions/awx/project with the collection built next to collections/requirements.yml, and a
+  project sync installs the collection from that file (`ansible-galaxy collection install -r ...` in the project
+  directory); the jobs see only the collection installed so;
+- the private data directory holds the project playbooks, an inventory with localhost, and env/extravars written as
+  AWX writes it: the template's saved extra variables as they are, the survey answers tagged !unsafe (AWX's default
+  ALLOW_JINJA_IN_EXTRA_VARS=template never evaluates what a user typed);
 - the job's environment gets exactly what the credential type's injectors render for the credential
   (tests/helpers/awx_credential.py mirrors AWX's rendering, blank fields included), and nothing else carries a
   credential: the test process's own CLOUDFLARE_* variables are removed;
@@ -14,25 +18,25 @@ The simulator's clock makes the hours of a real onboarding pass in seconds; the 
 shortened through extra variables, as `make demo` does.
 """
 
+import itertools
 import os
 import pathlib
-import shutil
+import subprocess
 import sys
 
 import pytest
-import yaml
 
-ansible_runner = pytest.importorskip("ansible_runner")
+pytest.importorskip("ansible_runner")
 
 # ansible-runner starts ansible-playbook with pexpect (forkpty) while the simulator's output-draining thread runs;
 # the child execs at once, so Python's generic warning about forking a multi-threaded process does not apply.
 pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded, use of forkpty:DeprecationWarning")
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-AWX = ROOT / "extensions" / "awx"
 sys.path.insert(0, str(ROOT / "tests" / "helpers"))
+sys.path.insert(0, str(ROOT / "tools"))
 
-from awx_credential import injected_env, load_credential_type  # noqa: E402  pylint: disable=wrong-import-position
+from awx_jobs import job_template, launch as launch_job, prepare_job, sync_project, write_project  # noqa: E402  pylint: disable=wrong-import-position
 from cfsim_runner import start_cfsim  # noqa: E402  pylint: disable=wrong-import-position
 
 PREFIX = "203.0.113.0/24"
@@ -46,35 +50,6 @@ SIMULATOR_BUDGETS = {
     "byoip_onboard_advertise_after": 3,
     "byoip_onboard_advertise_hold": 5,
 }
-
-
-class Unsafe(str):
-    """A survey answer: AWX writes it with the !unsafe tag so Ansible never templates it."""
-
-
-class ExtraVarsDumper(yaml.SafeDumper):
-    pass
-
-
-ExtraVarsDumper.add_representer(Unsafe, lambda dumper, value: dumper.represent_scalar("!unsafe", str(value)))
-
-
-def job_template(name):
-    templates = yaml.safe_load((AWX / "job_templates.yml").read_text(encoding="utf-8"))["job_templates"]
-    return next(template for template in templates if template["name"] == name)
-
-
-def survey_answers(template, answers):
-    """The survey's defaults overridden by the answers, for questions the survey really asks."""
-    questions = {question["variable"]: question for question in template["survey_spec"]["spec"]}
-    unknown = set(answers) - set(questions)
-    assert not unknown, "the survey of %s does not ask %s" % (template["name"], unknown)
-    values = {variable: question.get("default", "") for variable, question in questions.items()}
-    values.update(answers)
-    for variable, question in questions.items():
-        if question.get("required"):
-            assert values[variable] != "", "%s is required" % variable
-    return {variable: Unsafe(value) for variable, value in values.items()}
 
 
 @pytest.fixture(scope="module")
@@ -109,39 +84,26 @@ def key_credential(sim):
     return dict(api_email=sim.email, api_key=sim.api_key, account_id=sim.account_id, base_url=sim.base_url)
 
 
+@pytest.fixture(scope="module")
+def synced_project(tmp_path_factory):
+    """The project as `make awx-project` writes it, synced as AWX syncs it: (project, collections path)."""
+    work = tmp_path_factory.mktemp("awx")
+    project = write_project(str(work / "project"))
+    return project, sync_project(project, str(work / "requirements_collections"))
+
+
 @pytest.fixture
-def launch(tmp_path, sim):
+def launch(tmp_path, synced_project, sim):
     """launch(template name, credential inputs, survey answers, extra saved variables) -> (runner, job dir)."""
-    credential_type = load_credential_type(AWX / "credential_type.yml")
-    jobs = []
+    project, collections = synced_project
+    numbers = itertools.count(1)
 
     def run(name, credential, answers=None, saved_vars=None):
         template = job_template(name)
-        job_dir = tmp_path / ("job%d" % (len(jobs) + 1))
-        jobs.append(job_dir)
-        shutil.copytree(AWX / "project", job_dir / "project")
-        (job_dir / "inventory").mkdir()
-        (job_dir / "inventory" / "hosts").write_text(
-            "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable, encoding="utf-8")
         # The onboarding's pre-flight check asks the simulator's registry world, never its default public sources.
-        extra_vars = dict(template["extra_vars"], **sim.preflight_sources())
-        extra_vars.update(saved_vars or {})
-        if template.get("survey_enabled"):
-            extra_vars.update(survey_answers(template, answers or {}))
-        (job_dir / "env").mkdir()
-        (job_dir / "env" / "extravars").write_text(yaml.dump(extra_vars, Dumper=ExtraVarsDumper), encoding="utf-8")
-
-        envvars = injected_env(credential_type, credential) if credential is not None else {}
-        # The execution environment's collection path; AWX adds its own variables, none carry credentials.
-        envvars["ANSIBLE_COLLECTIONS_PATH"] = str(ROOT.parents[2])
-        cmdline = []
-        if template["job_type"] == "check":
-            cmdline.append("--check")
-        if template.get("diff_mode"):
-            cmdline.append("--diff")
-        runner = ansible_runner.run(private_data_dir=str(job_dir), playbook=template["playbook"], envvars=envvars,
-                                    cmdline=" ".join(cmdline) or None, quiet=True)
-        return runner, job_dir
+        job_dir = prepare_job(str(tmp_path / ("job%d" % next(numbers))), project, template, answers,
+                              dict(sim.preflight_sources(), **(saved_vars or {})))
+        return launch_job(job_dir, template, credential, collections), job_dir
 
     return run
 
@@ -258,3 +220,23 @@ def test_without_the_credential_the_job_fails_before_any_request(sim, launch):
                         for event in events(runner, "runner_on_failed"))
     assert "account_id" in messages
     assert sim.requests() == []
+
+
+def test_the_recipe_syncs_the_project_and_runs_the_job_templates_end_to_end(tmp_path):
+    """`make awx-jobs`: the collection from collections/requirements.yml, then the dry run, onboarding and status
+    jobs against the recipe's own simulator, with the credential type's injectors."""
+    env = dict((name, value) for name, value in os.environ.items() if not name.startswith("CLOUDFLARE_"))
+    workdir = tmp_path / "awx"
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "awx_jobs.py"), "run", str(workdir)], cwd=str(ROOT),
+                            env=env, capture_output=True, text=True, timeout=600, check=False)
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-4000:]
+    for name in ("BYOIP onboard (dry run)", "BYOIP onboard", "BYOIP status"):
+        assert "%s: successful (exit status 0)" % name in output, output[-4000:]
+    installed = workdir / "requirements_collections" / "ansible_collections" / "cloudflare" / "addressing"
+    assert (installed / "MANIFEST.json").is_file(), "the project sync did not install the collection"
+    [onboarding] = list((workdir / "job2" / "artifacts").glob("*/stdout"))
+    assert "%s: onboarded, approved, advertised" % PREFIX in onboarding.read_text(encoding="utf-8")
+    [status] = list((workdir / "job3" / "artifacts").glob("*/stdout"))
+    assert "%s (AS13335): advertised" % PREFIX in status.read_text(encoding="utf-8")

@@ -255,4 +255,6 @@ def test_default_service_choices_are_cloudflare_services():
 def test_project_requires_this_collection_version():
     version = load(ROOT / "galaxy.yml")["version"]
     requirements = load(AWX / "project" / "collections" / "requirements.yml")["collections"]
-    assert requirements == [{"name": "cloudflare.addressing", "version": ">=%s" % version}]
+    # Galaxy does not publish the collection: the project installs the tarball it holds next to the file.
+    assert requirements == [{"name": "collections/cloudflare-addressing.tar.gz", "type": "file",
+                             "version": ">=%s" % version}]

@@ -1,8 +1,14 @@
 """Unit tests of what the roles print and report: only what is really left, in sentences a user can act on."""
 
+import pathlib
+import re
+
+import yaml
+
 from ansible_collections.cloudflare.addressing.plugins.module_utils._plan import merge, plan
 from ansible_collections.cloudflare.addressing.plugins.module_utils._progress import evaluate, poll_line
 from ansible_collections.cloudflare.addressing.plugins.module_utils._report import (
+    advertise_explanation,
     failures,
     offboard_report,
     onboard_report,
@@ -10,9 +16,10 @@ from ansible_collections.cloudflare.addressing.plugins.module_utils._report impo
     plan_summary,
     status_report,
     wait_explanation,
+    withdraw_explanation,
 )
 
-from test_plan import OPTIONS, binding, bgp, desired, edge, estate, live_prefix, onboarded
+from test_plan import OPTIONS, RECENT, binding, bgp, desired, edge, estate, live_prefix, onboarded
 
 BUDGETS = dict(validation_timeout=600, validation_interval=60, provisioning_timeout=600, provisioning_interval=60)
 
@@ -79,6 +86,49 @@ def test_waits_say_what_they_wait_for_per_prefix_and_until_when():
     assert "Polling every 60 s until 2026-11-29T12:10:00Z (byoip_onboard_validation_timeout=600 s)." in lines
 
 
+def test_the_wait_before_advertising_says_when_each_prefix_may_be_advertised_and_until_when_it_waits():
+    young = onboarded(bgp_prefixes=[bgp("203.0.113.0/24", created_at=RECENT)])
+    lines = advertise_explanation(plan(desired(edge()), estate(young), OPTIONS))
+    assert "  203.0.113.0/24: not before 2026-11-29T16:00:00Z" in lines
+    assert lines[-1] == ("Waiting 14400 s, until 2026-11-29T16:00:00Z. An interrupted wait loses nothing: run the "
+                         "role again and it continues from here.")
+
+
+def test_the_offboarding_hold_says_per_bgp_prefix_when_it_may_be_withdrawn_and_until_when_it_waits():
+    held = onboarded(bgp_prefixes=[bgp("203.0.113.0/24", advertised=True, modified="2026-11-29T11:55:00Z"),
+                                   bgp("203.0.113.0/25", advertised=True, modified="2026-11-29T11:50:00Z")])
+    lines = withdraw_explanation(plan(desired(edge()), estate(held), OPTIONS, "offboard"))
+    assert lines[0] == "Cloudflare allows one advertisement change every 15 minutes per BGP prefix:"
+    assert lines[1] == ("  203.0.113.0/24: not before 2026-11-29T12:10:00Z: Cloudflare allows one advertisement "
+                        "change every 15 minutes and this one was advertised at 2026-11-29T11:55:00Z")
+    assert lines[2].startswith("  203.0.113.0/25: not before 2026-11-29T12:05:00Z")
+    assert lines[3] == ("Waiting 600 s, until 2026-11-29T12:10:00Z, then withdrawing. An interrupted wait loses "
+                        "nothing: run the role again and it continues from here.")
+
+
+def test_a_prefix_still_pending_at_a_stage_that_was_not_waited_for_is_no_failure():
+    pending = live_prefix(approved="P", states="pending")
+    state = estate(pending)
+    result = plan(desired(edge()), state, OPTIONS)
+    [timed_out] = failures(desired(edge()), state, result, BUDGETS)
+    assert timed_out["lines"][0].startswith("Timed out in step 2 (wait for validation)")
+    assert failures(desired(edge()), state, result, dict(BUDGETS, waited=[])) == []
+    assert failures(desired(edge()), state, result, dict(BUDGETS, waited=["deployment"])) == []
+    deploying = onboarded(bindings=[binding("203.0.113.0/24", state="provisioning")], bgp_prefixes=[])
+    state = estate(deploying)
+    result = plan(desired(edge()), state, OPTIONS)
+    assert failures(desired(edge()), state, result, dict(BUDGETS, waited=["validation"])) == []
+    [timed_out] = failures(desired(edge()), state, result, dict(BUDGETS, waited=["deployment"]))
+    assert timed_out["lines"][0].startswith("Timed out in step 6 (wait for deployment)")
+
+
+def test_a_failed_check_is_reported_even_when_validation_was_not_waited_for():
+    state = estate(live_prefix(approved="P", rpki_validation_state="invalid"))
+    result = plan(desired(edge()), state, OPTIONS)
+    [failure] = failures(desired(edge()), state, result, dict(BUDGETS, waited=[]))
+    assert failure["lines"][0].startswith("Validation of 203.0.113.0/24 failed (RPKI ROA)")
+
+
 def test_failures_diagnose_failed_validation_and_missing_routes():
     failing = live_prefix(approved="P", rpki_validation_state="invalid")
     state = estate(failing)
@@ -132,8 +182,23 @@ def test_a_poll_says_what_is_ready_pending_or_failed_in_one_line():
         "192.0.2.0/24": "validation failed: IRR mismatch_asn, RPKI valid, ownership valid",
         "2001:db8::/48": "not a prefix of the account"}
     assert poll_line("validation", result, 2, "2026-11-30T12:00:00Z") == (
-        "Waiting for approval, poll 2, until 2026-11-30T12:00:00Z: 1 pending: 198.51.100.0/24 IRR pending, RPKI "
-        "pending, ownership pending.")
+        "Step 2, waiting for approval: poll 2, until 2026-11-30T12:00:00Z, 1 pending: 198.51.100.0/24 IRR pending, "
+        "RPKI pending, ownership pending. If interrupted, run the role again: it continues from step 2.")
+
+
+def test_the_last_poll_of_a_wait_says_it_is_done_and_names_its_step():
+    found = {"203.0.113.0/24": onboarded()}
+    result = evaluate(["203.0.113.0/24"], found, "deployment")
+    assert poll_line("deployment", result, 7, "2026-11-30T12:00:00Z") == (
+        "Step 6, waiting for deployment: poll 7, done (1 ready, 0 stopped).")
+
+
+def test_a_poll_of_many_prefixes_shows_the_first_five_and_counts_the_others():
+    cidrs = ["198.51.%d.0/24" % number for number in range(7)]
+    found = dict((cidr, live_prefix(cidr=cidr, approved="P", states="pending")) for cidr in cidrs)
+    line = poll_line("validation", evaluate(cidrs, found, "validation"), 1, "2026-11-30T12:00:00Z")
+    assert ", 7 pending: 198.51.0.0/24 IRR pending" in line and "198.51.4.0/24" in line
+    assert "198.51.5.0/24" not in line and " and 2 more." in line
 
 
 def test_deployment_is_ready_when_every_binding_is_active_and_the_bgp_prefix_exists():
@@ -143,6 +208,40 @@ def test_deployment_is_ready_when_every_binding_is_active_and_the_bgp_prefix_exi
     result = evaluate(["203.0.113.0/24", "198.51.100.0/24"], found, "deployment")
     assert result["ready"] == ["203.0.113.0/24"]
     assert result["pending"] == {"198.51.100.0/24": "provisioning 198.51.100.0/24"}
+
+
+# --- the documented shape of the report facts ------------------------------------------------------------------------
+
+ROLES = pathlib.Path(__file__).resolve().parents[4] / "roles"
+
+
+def documented_keys(role, fact):
+    """The C(key) names of the argument_specs description item that documents the role's report fact."""
+    specs = yaml.safe_load((ROLES / role / "meta" / "argument_specs.yml").read_text(encoding="utf-8"))
+    [item] = [text for text in specs["argument_specs"]["main"]["description"]
+              if text.startswith("The fact C(%s)" % fact)]
+    return set(re.findall(r"C\(([a-z_]+)\)", item))
+
+
+def test_the_onboarding_report_has_the_documented_keys():
+    state = estate(onboarded())
+    [entry] = onboard_report(desired(edge()), state, plan(desired(edge()), state, OPTIONS), OPTIONS)
+    assert set(entry) | set(entry["validation"]) <= documented_keys("byoip_onboard", "byoip_onboard_report")
+
+
+def test_the_offboarding_report_has_the_documented_keys():
+    state = estate(onboarded())
+    [entry] = offboard_report(desired(edge()), state, plan(desired(edge()), state, OPTIONS, "offboard"), OPTIONS)
+    assert set(entry) <= documented_keys("byoip_offboard", "byoip_offboard_report")
+
+
+def test_the_status_report_has_the_documented_keys():
+    state = estate(onboarded())
+    report = status_report(state, plan(desired(edge()), state, OPTIONS)["drift"])
+    [entry] = report["prefixes"]
+    nested = [entry["validation"], entry["delegations"][0], entry["bindings"][0], entry["bgp_prefixes"][0]]
+    keys = set(report) | set(entry) | set().union(*nested)
+    assert keys <= documented_keys("byoip_status", "byoip_status_report")
 
 
 # --- address maps, Regional Services, leases (issue 11) ----------------------------------------------------------
