@@ -164,8 +164,8 @@ def rehearse(workdir, names, answers):
         credential = dict(api_token=sim.api_token, account_id=sim.account_id, base_url=sim.base_url)
         for number, name in enumerate(names, 1):
             template = job_template(name)
-            print("\n=== Job %d: %s (%s, playbook %s) ===\n" % (number, name, template["job_type"],
-                                                               template["playbook"]), flush=True)
+            print("\n=== Job %d: %s (%s, playbook %s) ===\n" % (number, name, template["job_type"], template["playbook"]),
+                  flush=True)
             job_dir = prepare_job(os.path.join(workdir, "job%d" % number), project, template,
                                   asked(template, answers), dict(waits, **sim.preflight_sources()))
             runner = launch(job_dir, template, credential, collections_dir, quiet=False)

@@ -108,6 +108,16 @@ def _list(entry, key, where, problems, example):
     return []
 
 
+def _items(entry, key, where, problems, examples, known):
+    """(path, item) for each mapping of the list entry[key]; a value that is no list, an element that is no mapping
+    and unknown keys are problems. examples: the list and one element, as messages show them."""
+    for index, item in enumerate(_list(entry, key, where, problems, examples[0])):
+        path = "%s.%s[%d]" % (where, key, index)
+        if _mapping(item, path, problems, examples[1]):
+            _unknown_keys(item, known, path, problems)
+            yield path, item
+
+
 def parse_cidr(text, path, problems, address_ok=False):
     """The network of a CIDR (or a bare address when address_ok), None after recording why it is not one."""
     if not isinstance(text, str) or not text.strip():
@@ -178,11 +188,8 @@ def _inside(network, parent, path, problems, what):
 def _delegations(entry, network, where, owner_account_id, problems):
     example = "[{cidr: 203.0.113.128/25, account_id: 0123456789abcdef0123456789abcdef}]"
     delegations, seen = [], set()
-    for index, item in enumerate(_list(entry, "delegations", where, problems, example)):
-        path = "%s.delegations[%d]" % (where, index)
-        if not _mapping(item, path, problems, "{cidr: 203.0.113.128/25, account_id: <32 hex>}"):
-            continue
-        _unknown_keys(item, DELEGATION_KEYS, path, problems)
+    element = "{cidr: 203.0.113.128/25, account_id: <32 hex>}"
+    for path, item in _items(entry, "delegations", where, problems, (example, element), DELEGATION_KEYS):
         delegated = network
         if "cidr" in item:  # left out: the whole prefix; written but empty: surely a mistake
             delegated = parse_cidr(item["cidr"], path + ".cidr", problems)
@@ -213,11 +220,7 @@ def _bindings(entry, network, where, problems):
     """The additional bindings, aggregated per service into the fewest CIDRs (as Cloudflare recommends)."""
     example = "[{service: CDN, cidrs: [203.0.113.16/29]}]"
     by_service, spelling = {}, {}
-    for index, item in enumerate(_list(entry, "bindings", where, problems, example)):
-        path = "%s.bindings[%d]" % (where, index)
-        if not _mapping(item, path, problems, "{service: CDN, cidrs: [203.0.113.16/29]}"):
-            continue
-        _unknown_keys(item, BINDING_KEYS, path, problems)
+    for path, item in _items(entry, "bindings", where, problems, (example, example[1:-1]), BINDING_KEYS):
         service = _text(item, "service", path, problems, required=True)
         if service is not None and service.lower() == MAGIC_TRANSIT:
             problems.add(path + ".service", "Magic Transit can only be the default binding (default_service); bind "
@@ -326,11 +329,7 @@ def _regions(entry, network, bindings, where, problems):
     taken = set(ipaddress.ip_network(binding["cidr"]) for binding in bindings)
     explicit = {}
     example = "[{cidr: 203.0.113.0/25, region: eu}]"
-    for index, item in enumerate(_list(entry, "regions", where, problems, example)):
-        path = "%s.regions[%d]" % (where, index)
-        if not _mapping(item, path, problems, "{cidr: 203.0.113.0/25, region: eu}"):
-            continue
-        _unknown_keys(item, REGION_KEYS, path, problems)
+    for path, item in _items(entry, "regions", where, problems, (example, example[1:-1]), REGION_KEYS):
         region = _region_key(item.get("region"), path + ".region", problems)
         if "cidr" not in item:
             problems.add(path, "cidr is missing; give the part of the prefix to bind (region: binds the whole prefix)")
@@ -382,8 +381,7 @@ def _addresses(values, network, path, problems):
             continue
         if part.num_addresses > MAX_MAP_ADDRESSES:
             problems.add(value_path, "%s holds %d addresses; an address map entry stands for at most %d (an IPv4 /24 "
-                                     "or an IPv6 /120); list the addresses you mean" % (part, part.num_addresses,
-                                                                                       MAX_MAP_ADDRESSES))
+                         "or an IPv6 /120); list the addresses you mean" % (part, part.num_addresses, MAX_MAP_ADDRESSES))
             continue
         addresses.extend(str(address) for address in part if str(address) not in addresses)
     return addresses
@@ -402,11 +400,7 @@ def _default_map_ips(network, bindings, default_service, path, problems):
 def _memberships(item, path, problems):
     example = "[{kind: zone, identifier: <32 hex>}]"
     memberships = []
-    for index, member in enumerate(_list(item, "memberships", path, problems, example)):
-        member_path = "%s.memberships[%d]" % (path, index)
-        if not _mapping(member, member_path, problems, "{kind: zone, identifier: <32 hex>}"):
-            continue
-        _unknown_keys(member, MEMBERSHIP_KEYS, member_path, problems)
+    for member_path, member in _items(item, "memberships", path, problems, (example, example[1:-1]), MEMBERSHIP_KEYS):
         kind = _text(member, "kind", member_path, problems, required=True)
         if kind is not None and kind.lower() not in MEMBERSHIP_KINDS:
             problems.add(member_path + ".kind", "must be account or zone, got %s" % shown(kind))
@@ -424,7 +418,6 @@ def _memberships(item, path, problems):
 
 
 def _address_map(item, network, prefix, path, problems):
-    _unknown_keys(item, ADDRESS_MAP_KEYS, path, problems)
     description = _text(item, "description", path, problems, required=True)
     if "ips" in item:
         ips = _list(item, "ips", path, problems, "[203.0.113.16/29]")
@@ -453,25 +446,22 @@ def _address_maps(entry, network, prefix, where, problems):
     """The address maps the prefix's addresses go on, each named by its description."""
     example = "[{description: CDN edge, memberships: [{kind: zone, identifier: <32 hex>}]}]"
     maps = []
-    for index, item in enumerate(_list(entry, "address_maps", where, problems, example)):
-        path = "%s.address_maps[%d]" % (where, index)
-        if _mapping(item, path, problems, "{description: CDN edge}"):
-            wanted = _address_map(item, network, prefix, path, problems)
-            if wanted["description"] is not None:
-                maps.append(wanted)
+    for path, item in _items(entry, "address_maps", where, problems, (example, "{description: CDN edge}"),
+                             ADDRESS_MAP_KEYS):
+        wanted = _address_map(item, network, prefix, path, problems)
+        if wanted["description"] is not None:
+            maps.append(wanted)
     return maps
 
 
 def _map_names(entry, where, problems):
     """Offboarding: only the descriptions of the address maps the prefix's addresses are taken off."""
     names = []
-    for index, item in enumerate(_list(entry, "address_maps", where, problems, "[{description: CDN edge}]")):
-        path = "%s.address_maps[%d]" % (where, index)
-        if _mapping(item, path, problems, "{description: CDN edge}"):
-            _unknown_keys(item, ADDRESS_MAP_KEYS, path, problems)
-            description = _text(item, "description", path, problems, required=True)
-            if description is not None:
-                names.append(dict(description=description, name=path))
+    examples = ("[{description: CDN edge}]", "{description: CDN edge}")
+    for path, item in _items(entry, "address_maps", where, problems, examples, ADDRESS_MAP_KEYS):
+        description = _text(item, "description", path, problems, required=True)
+        if description is not None:
+            names.append(dict(description=description, name=path))
     return names
 
 

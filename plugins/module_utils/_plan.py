@@ -497,8 +497,8 @@ def map_gaps(desired, maps):
         if len(found) != 1:
             gaps.append("address map %s %s" % (name, "does not exist" if not found else "is not unique"))
             continue
-        have, members = set(map_ips(found[0])), set(_member_key(member) for member in found[0].get("memberships")
-                                                     or [])
+        have = set(map_ips(found[0]))
+        members = set(_member_key(member) for member in found[0].get("memberships") or [])
         parts = []
         missing = [ip for ip in entry["ips"] if ip not in have]
         if missing:

@@ -194,8 +194,7 @@ def _could_not_run(found, stage):
         return [], False
     lines = ["The pre-flight check could not run: %s" % shown(found.get("msg") or "no answer", limit=MAX_MESSAGE, quoted=False),
              "Its settings are %s (the module's whois_servers, rpki_validator_url, dns_servers, dns_port and "
-             "source_timeout); set %s=off to skip it." % (", ".join(variable(option) for option in SETTINGS),
-                                                           VARIABLE)]
+             "source_timeout); set %s=off to skip it." % (", ".join(map(variable, SETTINGS)), VARIABLE)]
     return lines, True
 
 

@@ -516,16 +516,15 @@ def status_report(estate, drift=None):
 def _account_wide(estate):
     """The address maps and leases of the account, when they were read, with the lines that show them."""
     maps = [dict(id=item.get("id"), description=item.get("description"), enabled=bool(item.get("enabled")),
-                 ips=describe_addresses(map_ips(item)), memberships=["%s %s" % (member.get("kind"),
-                                                                               member.get("identifier"))
-                                                                    for member in item.get("memberships") or []])
+                 ips=describe_addresses(map_ips(item)),
+                 memberships=["%s %s" % (member.get("kind"), member.get("identifier"))
+                              for member in item.get("memberships") or []])
             for item in estate.get("address_maps") or []]
     leases = [dict(id=item.get("id"), cidrs=list(item.get("cidrs") or []), purpose=item.get("purpose"),
                    active_from=item.get("active_from")) for item in estate.get("leases") or []]
-    lines = ["Address map '%s' (%s): %s; members: %s" % (item["description"], "enabled" if item["enabled"]
-                                                          else "disabled", item["ips"] or "no IPs",
-                                                          ", ".join(item["memberships"]) or "none")
-             for item in maps]
+    lines = ["Address map '%s' (%s): %s; members: %s" % (
+        item["description"], "enabled" if item["enabled"] else "disabled", item["ips"] or "no IPs",
+        ", ".join(item["memberships"]) or "none") for item in maps]
     lines.extend("Lease %s: %s (%s)" % (item["id"], ", ".join(item["cidrs"]), item["purpose"] or "no purpose")
                  for item in leases)
     if estate.get("leases") is not None and not leases:

@@ -161,8 +161,8 @@ def test_a_ca_path_that_does_not_exist_fails_before_any_request(tmp_path, tls_si
 def test_the_playbooks_pass_cloudflare_ca_path_to_the_role(tmp_path, tls_sim, monkeypatch):
     tls_sim.reset()
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", requests.certs.where())  # a CA bundle that does not know the certificate
-    run = Runner(tls_sim, tmp_path).run("status", dict(cloudflare_ca_path=tls_sim.cert, byoip_onboard_preflight="off"),
-                                       credentials_in_env=False)
+    variables = dict(cloudflare_ca_path=tls_sim.cert, byoip_onboard_preflight="off")
+    run = Runner(tls_sim, tmp_path).run("status", variables, credentials_in_env=False)
     assert run.returncode == 0, run.output
     assert "The account has no BYOIP prefix." in run.output
 
@@ -170,10 +170,9 @@ def test_the_playbooks_pass_cloudflare_ca_path_to_the_role(tmp_path, tls_sim, mo
 def test_the_playbooks_pass_cloudflare_connect_timeout_to_the_role(tmp_path, black_hole):
     endpoint = types.SimpleNamespace(account_id=ACCOUNT_ID, api_token=TOKEN,
                                      base_url="http://127.0.0.1:%d/client/v4" % black_hole)
-    run = Runner(endpoint, tmp_path).run("onboard", dict(byoip_prefixes=[dict(cidr="198.51.100.0/24",
-                                                                             default_service="CDN")],
-                                                         cloudflare_connect_timeout=2, byoip_onboard_preflight="off"),
-                                       credentials_in_env=False)
+    variables = dict(byoip_prefixes=[dict(cidr="198.51.100.0/24", default_service="CDN")],
+                     cloudflare_connect_timeout=2, byoip_onboard_preflight="off")
+    run = Runner(endpoint, tmp_path).run("onboard", variables, credentials_in_env=False)
     assert run.returncode != 0
     assert "timed out after 2 s (connect_timeout)" in run.failure_messages()
 

@@ -107,8 +107,8 @@ def test_an_unknown_region_fails_after_reading_and_before_any_write(sim, module_
     assert "eu (Europe)" in message
 
 
-def test_offboarding_deletes_the_regional_bindings_after_the_map_ips_and_before_withdrawing(sim, module_runner,
-                                                                                             regional):
+def test_offboarding_deletes_the_regional_bindings_after_the_map_ips_and_before_withdrawing(
+        sim, module_runner, regional):
     mark = sim.mark()
     run = module_runner.run("offboard", dict(byoip_prefixes=[edge_with_map(region="eu")],
                                              byoip_offboard_confirm=True))

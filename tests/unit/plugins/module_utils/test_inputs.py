@@ -83,8 +83,8 @@ def test_a_damaged_entry_is_refused_and_never_widened(entry, expected):
 
 def test_the_offboarding_check_ignores_values_it_does_not_use_but_not_typos():
     desired, problems = check([dict(cidr="203.0.113.0/24", default_service="", bindings="x")], cidr_only=True)
-    assert problems == [] and desired == [dict(cidr="203.0.113.0/24", name="byoip_prefixes[0]", address_maps=[],
-                                                regional=False)]
+    assert problems == []
+    assert desired == [dict(cidr="203.0.113.0/24", name="byoip_prefixes[0]", address_maps=[], regional=False)]
     assert only_problem([dict(cidr="203.0.113.0/24", cdir="x")], cidr_only=True) \
         == "byoip_prefixes[0]: unknown key 'cdir' (did you mean 'cidr'?)"
 
@@ -246,8 +246,8 @@ REGIONS = [dict(region_key="eu", name="Europe"), dict(region_key="us", name="Uni
 def test_a_region_for_the_whole_prefix_is_its_two_halves():
     desired, problems = check([edge(bindings=[], region="eu")])
     assert problems == []
-    assert desired[0]["regions"] == [dict(cidr="203.0.113.0/25", region="eu"), dict(cidr="203.0.113.128/25",
-                                                                                     region="eu")]
+    assert desired[0]["regions"] == [dict(cidr="203.0.113.0/25", region="eu"),
+                                     dict(cidr="203.0.113.128/25", region="eu")]
     assert desired[0]["regional"] is True
 
 
@@ -373,8 +373,9 @@ def test_a_loa_path_is_checked_and_refused_only_where_it_matters(tmp_path):
         (str(pdf), None, False)
     text = tmp_path / "loa.txt"
     text.write_text("no")
-    desired, problems = check([edge(loa_path=str(text)), edge(cidr="198.51.100.0/24", delegations=[],
-                                                             bindings=[], loa_path=str(tmp_path / "none.pdf"))])
+    desired, problems = check([edge(loa_path=str(text)),
+                               edge(cidr="198.51.100.0/24", delegations=[], bindings=[],
+                                    loa_path=str(tmp_path / "none.pdf"))])
     assert problems == []  # the file matters only for a prefix still to be added: the plan decides
     assert desired[0]["loa_unusable"] == "byoip_prefixes[0].loa_path %s is not a PDF (it does not start with " \
                                          "%%PDF-); Cloudflare accepts LOA documents as PDF only." % text

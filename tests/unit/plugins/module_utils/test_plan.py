@@ -372,8 +372,8 @@ def test_a_dry_run_on_an_empty_account_shows_the_map_under_the_planned_prefix():
     result = plan(desired(edge(**MAPPED)), with_maps(estate()), dict(OPTIONS, check_mode=True))
     assert result["address_maps"]["batch"][0]["ips"] == ["203.0.113.16/29"]
     assert result["advertise"]["batch"][0]["parent_planned"] is True
-    assert plan(desired(edge(**MAPPED)), with_maps(estate()), dict(OPTIONS, check_mode=True,
-                                                                    wait=False))["address_maps"]["batch"] == []
+    dry_no_wait = dict(OPTIONS, check_mode=True, wait=False)
+    assert plan(desired(edge(**MAPPED)), with_maps(estate()), dry_no_wait)["address_maps"]["batch"] == []
 
 
 def test_regions_are_bound_on_an_approved_prefix_and_moved_in_place():
