@@ -296,7 +296,7 @@ def test_the_same_cidr_twice_is_refused():
 
 
 def test_unknown_regions_are_named_with_the_accounts_regions():
-    desired, _ = check([edge(region="mars"), edge(cidr="198.51.100.0/24", region="eu", delegations=[], bindings=[])])
+    desired, _problems = check([edge(region="mars"), edge(cidr="198.51.100.0/24", region="eu", delegations=[], bindings=[])])
     assert unknown_regions(desired, REGIONS) == [
         "byoip_prefixes[0]: region 'mars' is not a region of the account",
         "The account's regions: eu (Europe), us (United States)."]
@@ -390,9 +390,9 @@ def test_a_loa_path_excludes_the_other_ways_to_give_a_loa(tmp_path):
 
 
 def test_the_reads_cost_requests_only_for_what_the_vars_use():
-    plain, _ = check([edge()])
+    plain, _problems = check([edge()])
     assert reads(plain) == dict(include=["delegations", "bindings", "bgp_prefixes"], address_maps=False, extras=[])
-    both, _ = check([edge(region="eu", address_maps=[dict(description="X")])])
+    both, _problems = check([edge(region="eu", address_maps=[dict(description="X")])])
     assert reads(both) == dict(include=["delegations", "bindings", "bgp_prefixes", "regional_bindings"],
                                address_maps=True, extras=["regional_bindings", "address_maps"])
     offboarding, problems = check([dict(cidr="203.0.113.0/24", region="whatever", address_maps=[
