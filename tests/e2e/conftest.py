@@ -185,9 +185,9 @@ class Runner:
             variables = dict(variables, cloudflare_account_id=self.sim.account_id,
                              cloudflare_api_token=self.sim.api_token, cloudflare_base_url=self.sim.base_url)
         vars_file = self.workdir / ("vars-%d.json" % self.count)
-        # The pre-flight check asks the simulator's registry world, unless the test sets it (an endpoint that is
-        # no cfsim cannot say where its registry is).
-        preflight = {} if "byoip_onboard_preflight" in variables else self.sim.process.preflight_sources()
+        # The pre-flight check asks the simulator's registry world, unless the test turns it off (an endpoint that
+        # is no cfsim cannot say where its registry is).
+        preflight = {} if variables.get("byoip_onboard_preflight") == "off" else self.sim.process.preflight_sources()
         vars_file.write_text(json.dumps(dict(FAST, **dict(preflight, **variables))), encoding="utf-8")
         record_file = self.workdir / ("record-%d.jsonl" % self.count)
         command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
