@@ -113,4 +113,4 @@ def test_one_task_waits_for_every_prefix_whose_validations_finish_at_different_t
     [wait] = [record for record in run.records if record["task"].endswith("Wait until Cloudflare approves the prefixes")]
     assert wait["result"]["attempts"] > 1 and sorted(wait["result"]["ready"]) == sorted(cidrs)
     assert all(sim.prefix(cidr)["approved"] == "V" for cidr in cidrs)
-    assert "Waiting for approval, poll" in run.output
+    assert "Step 2, waiting for approval: poll" in run.output
