@@ -15,10 +15,10 @@ one prefix, and runs `ansible-playbook cloudflare.addressing.onboard -e @vars` a
 
 Every row shows the wall time, the collection's module invocations (counted from the e2e_record callback, loop items
 and until/retries attempts included), the requests by method, the writes and the 429 answers (from cfsim's request
-log). The waits and timeouts of the role come from the rehearsal's vars file, playbooks/vars/rehearsal.yml, with the
-pre-flight sources pointed at the table's cfsim, which serves an empty routing registry world (the check runs and
-reports its problems, and validation follows the outcomes); the cfsim options after `--` are the demo's (the
-Makefile passes them), so the numbers use the demo's short waits. The table's cfsim has its rate limit lifted; with
+log). The waits and timeouts of the role come from the rehearsal's vars file, playbooks/vars/rehearsal.yml; the
+pre-flight check asks the table's cfsim when it serves a routing registry world (cfsim options --whois-port and
+--dns-port) and is off otherwise, as with the Makefile's options: it sends no Cloudflare request either way. The
+cfsim options after `--` are the demo's (the Makefile passes them), so the numbers use the demo's short waits. The table's cfsim has its rate limit lifted; with
 --rate-limit-run yes the largest N is onboarded (fresh, then no-op) once more against cfsim's default rate limit
 (1200 requests per 300 s), to show whether any 429 was answered. Nothing is asserted; the playbook's output of each
 run goes to --output.
